@@ -1,0 +1,5 @@
+export * from './common'
+export * from './map'
+export * from './organisation'
+export * from './partnership'
+export * from './vocabulary'

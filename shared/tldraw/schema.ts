@@ -1,0 +1,15 @@
+import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas, type TLSchema } from '@tldraw/tlschema'
+import { organisationShapeProps } from './organisationShape'
+
+/**
+ * The tldraw schema of a Maillage document: tldraw's own shapes plus the organisation shape.
+ * Built without a DOM, so the server and the CLI validate records exactly as the client does.
+ */
+export const maillageTLSchema: TLSchema = createTLSchema({
+	shapes: { ...defaultShapeSchemas, organisation: { props: organisationShapeProps } },
+	bindings: defaultBindingSchemas,
+})
+
+/** Every Maillage document has this one page, created with a fixed id so that clients that start
+ * on an empty room at the same time do not create two. */
+export const MAP_PAGE_ID = 'page:page'

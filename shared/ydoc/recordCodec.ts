@@ -1,0 +1,101 @@
+import * as Y from 'yjs'
+
+/**
+ * How tldraw records live in a Y.Doc. Each record is a Y.Map from a field path to a leaf value:
+ * `x`, `props/name`, `meta/partnership/strength`... Two people editing different fields of the
+ * same organisation or partnership therefore both win; only edits of the same leaf conflict.
+ * Leaves are primitives, arrays (replaced whole) and empty objects.
+ */
+export type JsonRecord = { id: string; typeName: string } & Record<string, unknown>
+export type YRecord = Y.Map<unknown>
+
+export const RECORDS_KEY = 'records'
+
+export function recordsMap(doc: Y.Doc): Y.Map<YRecord> {
+	return doc.getMap<YRecord>(RECORDS_KEY)
+}
+
+// JSON Pointer escaping, so that any key survives the trip through a path.
+const escapeKey = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
+const unescapeKey = (key: string) => key.replaceAll('~1', '/').replaceAll('~0', '~')
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Flattens a record into path -> leaf. `undefined` values are left out, as in JSON. */
+export function flattenRecord(record: object): Map<string, unknown> {
+	const leaves = new Map<string, unknown>()
+	const walk = (value: Record<string, unknown>, prefix: string) => {
+		const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+		if (entries.length === 0 && prefix) leaves.set(prefix.slice(0, -1), {})
+		for (const [key, v] of entries) {
+			const path = prefix + escapeKey(key)
+			if (isPlainObject(v)) walk(v, path + '/')
+			else leaves.set(path, v)
+		}
+	}
+	walk(record as Record<string, unknown>, '')
+	return leaves
+}
+
+/**
+ * Rebuilds a record from its leaves. Concurrent edits can leave both `a` = 1 and `a/b` = 2;
+ * the object always wins, whatever the order, so that every replica reads the same record.
+ */
+export function unflattenRecord(leaves: Iterable<[string, unknown]>): Record<string, unknown> {
+	const root: Record<string, unknown> = {}
+	const sorted = [...leaves].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+	for (const [path, value] of sorted) {
+		const keys = path.split('/').map(unescapeKey)
+		let node = root
+		for (const key of keys.slice(0, -1)) {
+			const child = node[key]
+			if (!isPlainObject(child)) node[key] = {}
+			node = node[key] as Record<string, unknown>
+		}
+		const last = keys[keys.length - 1] as string
+		if (isPlainObject(node[last])) continue
+		node[last] = isPlainObject(value) ? {} : value
+	}
+	return root
+}
+
+function sameLeaf(a: unknown, b: unknown): boolean {
+	if (a === b) return true
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+	return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/**
+ * Writes a record into the document, touching only the leaves that changed (so a concurrent
+ * edit of another field is never overwritten). Call inside a transaction.
+ */
+export function writeRecord(records: Y.Map<YRecord>, record: JsonRecord): void {
+	const leaves = flattenRecord(record)
+	let yRecord = records.get(record.id)
+	if (!(yRecord instanceof Y.Map)) {
+		yRecord = new Y.Map<unknown>()
+		for (const [path, value] of leaves) yRecord.set(path, value)
+		records.set(record.id, yRecord)
+		return
+	}
+	for (const path of [...yRecord.keys()]) if (!leaves.has(path)) yRecord.delete(path)
+	for (const [path, value] of leaves) if (!sameLeaf(yRecord.get(path), value)) yRecord.set(path, value)
+}
+
+/** Reads one record as plain JSON, or undefined when the entry is not a record at all. */
+export function readRecord(yRecord: unknown): Record<string, unknown> | undefined {
+	if (!(yRecord instanceof Y.Map)) return undefined
+	return unflattenRecord(yRecord.entries() as Iterable<[string, unknown]>)
+}
+
+/** Reads every record of the document as plain JSON, unvalidated; the map key is the id. */
+export function readRecords(doc: Y.Doc): Record<string, unknown>[] {
+	const out: Record<string, unknown>[] = []
+	for (const [id, yRecord] of recordsMap(doc).entries()) {
+		const record = readRecord(yRecord)
+		if (record) out.push({ ...record, id })
+	}
+	return out
+}
