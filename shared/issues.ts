@@ -21,6 +21,11 @@ export function issue(path: IssuePath, en: string, fr: string, severity: Issue['
 
 const frenchErrors = z.locales.fr().localeError
 
+function frenchMessage(e: z.core.$ZodIssue): string | undefined {
+	const message = frenchErrors?.(e as unknown as Parameters<NonNullable<typeof frenchErrors>>[0])
+	return typeof message === 'string' ? message : message?.message
+}
+
 /** Validates with a zod schema and, on failure, explains every problem in French and English. */
 export function validate<S extends z.ZodType>(
 	schema: S,
@@ -35,9 +40,11 @@ export function validate<S extends z.ZodType>(
 		const fr = frenchIssues[i]
 		// Custom checks carry their French text in params; built-in ones get zod's French locale.
 		const custom = e.code === 'custom' ? (e.params as { fr?: string } | undefined)?.fr : undefined
+		// A message set in the schema (English) wins over the locale: ask the locale directly then.
+		const localised = fr && fr.message !== e.message ? fr.message : e.code === 'custom' ? undefined : frenchMessage(e)
 		return {
 			path: [...basePath, ...e.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-			message: { en: e.message, fr: custom ?? fr?.message ?? e.message },
+			message: { en: e.message, fr: custom ?? localised ?? e.message },
 			severity: 'error',
 		}
 	})

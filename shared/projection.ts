@@ -114,7 +114,6 @@ export function partnershipToRecords(
 			end: { x: b.x - a.x, y: b.y - a.y },
 			bend,
 			labelPosition: 0.5,
-			scale: 1,
 			elbowMidPoint: 0.5,
 			...props,
 		},

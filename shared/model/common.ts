@@ -1,9 +1,12 @@
 import { z } from 'zod'
 
-/** Identifiers are also used in tldraw record ids and URLs: keep them to a safe alphabet. */
+/**
+ * Identifiers are also used in tldraw record ids, URLs and object keys (the layout): a safe
+ * alphabet, and never `__proto__`, which a plain object would swallow.
+ */
 export const idSchema = z
 	.string()
-	.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"')
+	.regex(/^(?!__proto__$)[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"')
 
 /** A calendar day, `YYYY-MM-DD`. */
 export const dateSchema = z.iso.date()

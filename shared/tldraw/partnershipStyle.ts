@@ -12,12 +12,16 @@ export const kindColour: Record<PartnershipKind, TLDefaultColorStyle> = {
 	unknown: 'grey',
 }
 
-/** The thesis' legend: strong = thick solid, ordinary = solid, weak = dashed (unknown = dotted). */
-export const strengthStroke: Record<Strength, Pick<TLArrowShapeProps, 'size' | 'dash'>> = {
-	strong: { size: 'xl', dash: 'solid' },
-	ordinary: { size: 'm', dash: 'solid' },
-	weak: { size: 'm', dash: 'dashed' },
-	unknown: { size: 's', dash: 'dotted' },
+/**
+ * The thesis' legend: strong = thick solid, ordinary = solid, weak = dashed (unknown = dotted).
+ * tldraw sizes the label with the stroke: a strong link is drawn at size xl scaled down, which
+ * keeps its stroke about twice as thick as an ordinary one and its label as large.
+ */
+export const strengthStroke: Record<Strength, Pick<TLArrowShapeProps, 'size' | 'dash' | 'scale'>> = {
+	strong: { size: 'xl', dash: 'solid', scale: 0.75 },
+	ordinary: { size: 'm', dash: 'solid', scale: 1 },
+	weak: { size: 'm', dash: 'dashed', scale: 1 },
+	unknown: { size: 's', dash: 'dotted', scale: 1 },
 }
 
 /** Marks written on the arrow's label: a convention and an invisible link are seen at a glance. */
@@ -30,7 +34,7 @@ export const INVISIBLE_OPACITY = 0.55
 
 export type PartnershipStyle = Pick<
 	TLArrowShapeProps,
-	'color' | 'labelColor' | 'size' | 'dash' | 'arrowheadStart' | 'arrowheadEnd'
+	'color' | 'labelColor' | 'size' | 'dash' | 'scale' | 'arrowheadStart' | 'arrowheadEnd'
 > & { opacity: number; labelText: string }
 
 /** The arrow style that follows from a partnership; the arrow never carries a style of its own. */

@@ -4,7 +4,7 @@ import type { SerializedSchema, SerializedStore } from '@tldraw/store'
 import { issue, type Issue } from '../issues'
 import { SCHEMA_VERSION, type MaillageMap, type MapInfo } from '../model'
 import { baseRecords, mapToRecords, recordsToMap, type Projection } from '../projection'
-import { maillageTLSchema } from '../tldraw/schema'
+import { isSameSchema, maillageTLSchema } from '../tldraw/schema'
 import { readRecords, recordsMap, writeRecord, type JsonRecord } from './recordCodec'
 
 /**
@@ -34,7 +34,8 @@ export function stampSchema(doc: Y.Doc): void {
 	const meta = metaMap(doc)
 	if (meta.get('schemaVersion') !== SCHEMA_VERSION) meta.set('schemaVersion', SCHEMA_VERSION)
 	const serialized = maillageTLSchema.serialize()
-	if (JSON.stringify(meta.get('tldrawSchema')) !== JSON.stringify(serialized)) meta.set('tldrawSchema', serialized)
+	const stored = meta.get('tldrawSchema') as SerializedSchema | undefined
+	if (!stored || !isSameSchema(stored, serialized)) meta.set('tldrawSchema', serialized)
 }
 
 /**
@@ -44,7 +45,7 @@ export function stampSchema(doc: Y.Doc): void {
 export function readMigratedRecords(doc: Y.Doc): { records: unknown[]; issues: Issue[] } {
 	const records = readRecords(doc)
 	const stored = metaMap(doc).get('tldrawSchema') as SerializedSchema | undefined
-	if (!stored || JSON.stringify(stored) === JSON.stringify(maillageTLSchema.serialize())) return { records, issues: [] }
+	if (!stored || isSameSchema(stored, maillageTLSchema.serialize())) return { records, issues: [] }
 	const store = Object.fromEntries(records.map((r) => [r.id as string, r])) as unknown as SerializedStore<TLRecord>
 	const result = maillageTLSchema.migrateStoreSnapshot({ store, schema: stored })
 	if (result.type === 'success') return { records: Object.values(result.value), issues: [] }

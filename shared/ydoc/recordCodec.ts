@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { isEqual } from '@tldraw/utils'
 
 /**
  * How tldraw records live in a Y.Doc. Each record is a Y.Map from a field path to a leaf value:
@@ -50,21 +51,30 @@ export function unflattenRecord(leaves: Iterable<[string, unknown]>): Record<str
 		const keys = path.split('/').map(unescapeKey)
 		let node = root
 		for (const key of keys.slice(0, -1)) {
-			const child = node[key]
-			if (!isPlainObject(child)) node[key] = {}
-			node = node[key] as Record<string, unknown>
+			let child = ownValue(node, key)
+			if (!isPlainObject(child)) setOwn(node, key, (child = {}))
+			node = child as Record<string, unknown>
 		}
 		const last = keys[keys.length - 1] as string
-		if (isPlainObject(node[last])) continue
-		node[last] = isPlainObject(value) ? {} : value
+		if (isPlainObject(ownValue(node, last))) continue
+		setOwn(node, last, isPlainObject(value) ? {} : value)
 	}
 	return root
 }
 
-function sameLeaf(a: unknown, b: unknown): boolean {
-	if (a === b) return true
-	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-	return JSON.stringify(a) === JSON.stringify(b)
+/*
+ * Paths come from the shared document, which any participant can write with a raw Yjs client:
+ * a path like `__proto__/x` must never reach Object.prototype (that polluted every object of
+ * the server and of every client reading the room). Keys are read and written as own data
+ * properties only; such a record then fails validation and is reported like any other.
+ */
+const ownValue = (node: Record<string, unknown>, key: string) => (Object.hasOwn(node, key) ? node[key] : undefined)
+const setOwn = (node: Record<string, unknown>, key: string, value: unknown) =>
+	Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true })
+
+/** Two leaves hold the same JSON value (arrays and objects compared by content). */
+export function sameLeaf(a: unknown, b: unknown): boolean {
+	return a === b || (typeof a === 'object' && typeof b === 'object' && isEqual(a, b))
 }
 
 /**

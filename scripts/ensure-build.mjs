@@ -1,0 +1,39 @@
+// Builds the client when `client/dist` is missing, older than its sources, or built with another
+// TLDRAW_LICENSE_KEY (it is baked in at build time), so that `npm start` alone serves an
+// up-to-date client without rebuilding on every start.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const built = join(root, 'client/dist/index.html')
+const stamp = join(root, 'client/dist/.build-stamp')
+// Only a digest of the key is written down, never the key.
+const wanted = createHash('sha256').update(process.env.TLDRAW_LICENSE_KEY ?? '').digest('hex')
+
+function newestMtime(path) {
+	const stat = statSync(path)
+	if (!stat.isDirectory()) return stat.mtimeMs
+	let newest = stat.mtimeMs
+	for (const entry of readdirSync(path)) {
+		if (entry === 'dist' || entry === 'node_modules') continue
+		newest = Math.max(newest, newestMtime(join(path, entry)))
+	}
+	return newest
+}
+
+const sources = ['client', 'shared', 'vite.config.ts', 'package-lock.json'].map((p) => join(root, p)).filter(existsSync)
+const stale =
+	!existsSync(built) ||
+	Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs ||
+	!existsSync(stamp) ||
+	readFileSync(stamp, 'utf8') !== wanted
+if (stale) {
+	console.log('Building the client (vite build)…')
+	execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit',
+	})
+	writeFileSync(stamp, wanted)
+}

@@ -1,0 +1,109 @@
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import { MAX_IMPORT_BYTES } from '../shared/formats'
+
+/** Everything the server needs, read once from the environment (see `configFromEnv`). */
+export interface ServerConfig {
+	port: number
+	/** Interface to listen on; undefined = all interfaces. */
+	host: string | undefined
+	dataDir: string
+	/** Fixed admin token; when undefined one is generated once and kept in `dataDir`. */
+	adminToken: string | undefined
+	/** Base of the links handed out (room and admin links); no trailing slash. */
+	publicUrl: string | undefined
+	clientDist: string
+	limits: Limits
+	/** A room without connections is compacted and unloaded after this delay. */
+	roomIdleMs: number
+	/** Merge a room's update log into one state update once it holds this many updates. */
+	compactEvery: number
+	/** SQLite `synchronous` in WAL mode: NORMAL survives a process crash, FULL also a power loss. */
+	sqliteSynchronous: 'NORMAL' | 'FULL'
+	logLevel: string
+}
+
+export interface Limits {
+	/** Largest WebSocket message accepted; larger ones close the connection with 1009. */
+	maxMessageBytes: number
+	maxConnectionsPerRoom: number
+	maxConnections: number
+	/** Largest JSON body of the API. */
+	maxJsonBodyBytes: number
+	/** Largest imported file. */
+	maxImportBytes: number
+}
+
+export const defaultLimits: Limits = {
+	maxMessageBytes: 16 * 1024 * 1024,
+	maxConnectionsPerRoom: 200,
+	maxConnections: 2000,
+	maxJsonBodyBytes: 16 * 1024,
+	maxImportBytes: MAX_IMPORT_BYTES,
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The variables the server reads, with their defaults (documented in the README). */
+export const envDefaults = {
+	PORT: '8080',
+	HOST: '',
+	DATA_DIR: './data',
+	MAILLAGE_ADMIN_TOKEN: '',
+	PUBLIC_URL: '',
+	CLIENT_DIST: path.join(repoRoot, 'client/dist'),
+	MAX_MESSAGE_BYTES: String(defaultLimits.maxMessageBytes),
+	MAX_CONNECTIONS_PER_ROOM: String(defaultLimits.maxConnectionsPerRoom),
+	MAX_CONNECTIONS: String(defaultLimits.maxConnections),
+	MAX_JSON_BODY_BYTES: String(defaultLimits.maxJsonBodyBytes),
+	MAX_IMPORT_BYTES: String(defaultLimits.maxImportBytes),
+	ROOM_IDLE_MS: '30000',
+	COMPACT_EVERY: '500',
+	SQLITE_SYNCHRONOUS: 'NORMAL',
+	LOG_LEVEL: 'info',
+} as const
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: keyof typeof envDefaults, min: number): number {
+	const raw = env[name] || envDefaults[name]
+	const value = Number(raw)
+	if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`)
+	return value
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+	const pick = (name: keyof typeof envDefaults) => env[name] || envDefaults[name]
+	const synchronous = pick('SQLITE_SYNCHRONOUS').toUpperCase()
+	if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL')
+	const adminToken = env.MAILLAGE_ADMIN_TOKEN || undefined
+	if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError('MAILLAGE_ADMIN_TOKEN must have at least 16 characters')
+	const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') || undefined
+	if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL')
+	return {
+		port: integer(env, 'PORT', 0),
+		host: env.HOST || undefined,
+		dataDir: path.resolve(pick('DATA_DIR')),
+		adminToken,
+		publicUrl,
+		clientDist: path.resolve(pick('CLIENT_DIST')),
+		limits: {
+			maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 1024),
+			maxConnectionsPerRoom: integer(env, 'MAX_CONNECTIONS_PER_ROOM', 1),
+			maxConnections: integer(env, 'MAX_CONNECTIONS', 1),
+			maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024),
+			maxImportBytes: integer(env, 'MAX_IMPORT_BYTES', 1024),
+		},
+		roomIdleMs: integer(env, 'ROOM_IDLE_MS', 0),
+		compactEvery: integer(env, 'COMPACT_EVERY', 1),
+		sqliteSynchronous: synchronous,
+		logLevel: pick('LOG_LEVEL'),
+	}
+}
+
+/** The base URL of links: PUBLIC_URL, else the address the server listens on. */
+export function publicBaseUrl(config: Pick<ServerConfig, 'publicUrl' | 'host'>, port: number): string {
+	if (config.publicUrl) return config.publicUrl
+	const host = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+	return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { exportFormats, type ExportedFile, type ExportFormat } from '../../shared/formats'
+import { bearerToken, isAdminToken, roleOf, type Principal } from '../auth'
+import type { RoomStore } from '../persistence/types'
+import { HttpError } from './respond'
+import { ISSUES_HEADER } from './types'
+
+/** Who may do what through the API, and how files are handed out; shared by the route modules. */
+export interface AccessContext {
+	store: Pick<RoomStore, 'getRoom'>
+	adminTokenHash: string
+}
+
+export function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
+	const token = bearerToken(req.headers.authorization)
+	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
+	if (!isAdminToken(token, ctx.adminTokenHash)) throw new HttpError(403, 'forbidden', 'this token cannot do that')
+}
+
+/** The admin, or the role a room token grants in this room. A token of room A is nothing in B. */
+export async function authenticate(ctx: AccessContext, req: IncomingMessage, room: string): Promise<{ principal: Principal; title: string }> {
+	const token = bearerToken(req.headers.authorization)
+	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
+	const record = await ctx.store.getRoom(room)
+	if (isAdminToken(token, ctx.adminTokenHash)) {
+		if (!record) throw new HttpError(404, 'no_such_room', 'no such room')
+		return { principal: { kind: 'admin' }, title: record.title }
+	}
+	const role = record && roleOf(token, record.tokens)
+	// Unknown rooms answer like wrong tokens, so room ids cannot be probed.
+	if (!role) throw new HttpError(403, 'forbidden', 'this token does not open this room')
+	return { principal: { kind: 'room', room, role }, title: record.title }
+}
+
+export const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
+
+export function isExportFormat(value: string | null): value is ExportFormat {
+	return (exportFormats as readonly string[]).includes(value ?? '')
+}
+
+/** The `format` query parameter (json by default), or 400. */
+export function exportFormatOf(query: URLSearchParams): ExportFormat {
+	const format = query.get('format') ?? 'json'
+	if (!isExportFormat(format)) throw new HttpError(400, 'invalid_format', `format must be one of ${exportFormats.join(', ')}`)
+	return format
+}
+
+/** `strip=1` (or true): leave personal data out of an export. */
+export const stripPersonsOf = (query: URLSearchParams) => query.get('strip') === '1' || query.get('strip') === 'true'
+
+/** A file name from the title: ASCII for old clients, the exact title in filename* (RFC 6266). */
+export function contentDisposition(title: string, room: string, extension: string): string {
+	const base = title.trim() || room
+	const ascii = base.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || room
+	return `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`
+}
+
+/** Sends an exported map as a download named after `title`, with the count of skipped records. */
+export function sendExport(res: ServerResponse, file: ExportedFile, title: string, room: string, issues: number): void {
+	res.writeHead(200, {
+		'Content-Type': file.contentType,
+		'Content-Length': Buffer.byteLength(file.body),
+		'Content-Disposition': contentDisposition(title, room, file.extension),
+		'Cache-Control': 'no-store',
+		[ISSUES_HEADER]: String(issues),
+	})
+	res.end(file.body)
+}

@@ -1,0 +1,473 @@
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { isDefaultStatus, ROOM_STATUS_FIELD, unlockedStatus, type RoomStatus } from '../shared/roomStatus'
+import type { RoomStore } from './persistence/types'
+import { canWrite, closeReason, messageType, syncMessageType, type CloseReason, type Role } from './protocol'
+
+/** One end of a room: a WebSocket connection, seen by the room core only through this. */
+export interface Peer {
+	readonly role: Role
+	send(message: Uint8Array): void
+	close(reason: CloseReason): void
+}
+
+/** What the room core reports; metrics and logs plug in here instead of living in the core. */
+export interface RoomHooks {
+	onRejectedFrame?(room: string, peer: Peer, error: unknown): void
+	onViewerWriteDropped?(room: string): void
+	/** A participant wrote while the room was locked; dropped like a viewer's write. */
+	onLockedWriteDropped?(room: string): void
+	onPersist?(operation: 'load' | 'append' | 'compact', seconds: number): void
+	/** Every peer left (the registry starts its idle timer). */
+	onEmpty?(room: Room): void
+	/** Persistence failed: the room closed its peers and must be dropped (never served stale). */
+	onFailed?(room: Room, error: unknown): void
+}
+
+export interface RoomOptions {
+	store: RoomStore
+	/** Compact once the stored log holds this many updates. */
+	compactEvery: number
+	maxPeers: number
+	hooks?: RoomHooks
+}
+
+/** The stored updates of a room could not be read or applied: the room must not be served. */
+export class RoomLoadError extends Error {
+	constructor(
+		readonly room: string,
+		cause: unknown,
+	) {
+		super(`room ${room} could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+	}
+}
+
+export class MalformedMessageError extends Error {}
+
+/** A document change that is not from a peer (an import), broadcast to every peer. */
+export const SERVER_ORIGIN = Symbol('server')
+
+/** A message that may only leave once every update applied before it is durable. */
+interface Pending {
+	watermark: number
+	run(): void
+	fail?(error: unknown): void
+}
+
+/** A document update waiting to be relayed; consecutive ones leave together (see `relay`). */
+interface PendingUpdate {
+	watermark: number
+	update: Uint8Array
+	origin: unknown
+}
+
+const isUpdate = (entry: Pending | PendingUpdate): entry is PendingUpdate => 'update' in entry
+
+const seconds = (since: number) => (performance.now() - since) / 1000
+
+function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+	const encoder = encoding.createEncoder()
+	write(encoder)
+	return encoding.toUint8Array(encoder)
+}
+
+/**
+ * The room core: one Y.Doc, its awareness and its peers.
+ *
+ * Durability before visibility: every document update is applied in memory, queued, appended
+ * to the store in one transaction per event-loop turn, and only then relayed. Everything
+ * derived from the document (relayed updates, sync step 2 answers) waits for the updates
+ * applied before it to be committed, so an edit any peer has seen survives a crash.
+ */
+export class Room {
+	readonly doc: Y.Doc
+	readonly awareness: awarenessProtocol.Awareness
+	private readonly peers = new Map<Peer, Set<number>>()
+	private pendingUpdates: Uint8Array[] = []
+	private readonly outbox: (Pending | PendingUpdate)[] = []
+	private appliedSeq = 0
+	private durableSeq = 0
+	private storedCount: number
+	private flushScheduled = false
+	private flushRun: Promise<void> | undefined
+	private failed = false
+	private closed = false
+	private currentStatus: RoomStatus = unlockedStatus
+
+	private constructor(
+		readonly name: string,
+		doc: Y.Doc,
+		storedCount: number,
+		private readonly options: RoomOptions,
+	) {
+		this.doc = doc
+		this.storedCount = storedCount
+		this.awareness = new awarenessProtocol.Awareness(doc)
+		this.awareness.setLocalState(null)
+		this.awareness.on('update', this.onAwarenessUpdate)
+		doc.on('update', this.onDocUpdate)
+	}
+
+	/** Loads a room from its stored updates; never returns an empty room in place of a failed load. */
+	static async load(name: string, options: RoomOptions): Promise<Room> {
+		const started = performance.now()
+		const doc = new Y.Doc()
+		try {
+			const updates = await options.store.loadUpdates(name)
+			if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
+			options.hooks?.onPersist?.('load', seconds(started))
+			return new Room(name, doc, updates.length, options)
+		} catch (error) {
+			doc.destroy()
+			throw new RoomLoadError(name, error)
+		}
+	}
+
+	get peerCount(): number {
+		return this.peers.size
+	}
+
+	get isClosed(): boolean {
+		return this.closed || this.failed
+	}
+
+	// ─── Peers ───────────────────────────────────────────────────────────────────────────────
+
+	/** Adds a peer and starts the sync; false when the room is full or closed. */
+	join(peer: Peer): boolean {
+		if (this.isClosed || this.peers.size >= this.options.maxPeers) return false
+		this.peers.set(peer, new Set())
+		peer.send(encodeMessage((e) => {
+			encoding.writeVarUint(e, messageType.sync)
+			syncProtocol.writeSyncStep1(e, this.doc)
+		}))
+		const states = this.awareness.getStates()
+		if (states.size > 0) peer.send(this.awarenessMessage([...states.keys()]))
+		return true
+	}
+
+	leave(peer: Peer): void {
+		const controlled = this.peers.get(peer)
+		if (!controlled) return
+		this.peers.delete(peer)
+		awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null)
+		if (this.peers.size === 0 && !this.isClosed) this.options.hooks?.onEmpty?.(this)
+	}
+
+	/** Closes the peers matching `which` (all by default); they leave the room. */
+	closePeers(reason: CloseReason, which: (peer: Peer) => boolean = () => true): void {
+		for (const peer of [...this.peers.keys()]) {
+			if (!which(peer)) continue
+			this.leave(peer)
+			peer.close(reason)
+		}
+	}
+
+	// ─── Incoming messages ───────────────────────────────────────────────────────────────────
+
+	/**
+	 * Handles one frame of a peer. A frame that cannot be decoded closes that peer only
+	 * (4400); the room and its other peers go on.
+	 */
+	receive(peer: Peer, message: Uint8Array): void {
+		if (this.isClosed || !this.peers.has(peer)) return
+		try {
+			const decoder = decoding.createDecoder(message)
+			const type = decoding.readVarUint(decoder)
+			switch (type) {
+				case messageType.sync:
+					this.receiveSync(peer, decoder)
+					break
+				case messageType.awareness:
+					awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), peer)
+					break
+				case messageType.queryAwareness:
+					peer.send(this.awarenessMessage([...this.awareness.getStates().keys()]))
+					break
+				default:
+					throw new MalformedMessageError(`unknown message type ${type}`)
+			}
+		} catch (error) {
+			this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
+			this.leave(peer)
+			peer.close(closeReason.malformed)
+		}
+	}
+
+	private receiveSync(peer: Peer, decoder: decoding.Decoder): void {
+		const type = decoding.readVarUint(decoder)
+		switch (type) {
+			case syncMessageType.step1: {
+				const stateVector = decoding.readVarUint8Array(decoder)
+				const answer = encodeMessage((e) => {
+					encoding.writeVarUint(e, messageType.sync)
+					encoding.writeVarUint(e, syncMessageType.step2)
+					encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, stateVector))
+				})
+				this.sendWhenDurable(peer, answer)
+				return
+			}
+			case syncMessageType.step2:
+			case syncMessageType.update: {
+				const update = decoding.readVarUint8Array(decoder)
+				if (!canWrite(peer.role)) {
+					if (!isEmptyUpdate(update)) this.options.hooks?.onViewerWriteDropped?.(this.name)
+					return
+				}
+				if (this.currentStatus.locked && peer.role === 'participant') {
+					if (!isEmptyUpdate(update)) this.options.hooks?.onLockedWriteDropped?.(this.name)
+					return
+				}
+				// Decoding first rejects a malformed update before any part of it is integrated.
+				Y.decodeUpdate(update)
+				Y.applyUpdate(this.doc, update, peer)
+				return
+			}
+			default:
+				throw new MalformedMessageError(`unknown sync message type ${type}`)
+		}
+	}
+
+	// ─── Facilitation ────────────────────────────────────────────────────────────────────────
+
+	get status(): RoomStatus {
+		return this.currentStatus
+	}
+
+	/**
+	 * Sets the lock and agreed version, and publishes them as this room's own awareness state
+	 * (see shared/roomStatus). Unlocking asks every participant for what the server lacks: edits
+	 * it refused during the lock are still in the participant's document, and the participant's
+	 * next edits depend on them, so without this they would stay pending on every side until the
+	 * participant reconnects. Refused means neither applied nor relayed while locked.
+	 */
+	setStatus(status: RoomStatus): void {
+		if (this.isClosed) return
+		const unlocking = this.currentStatus.locked && !status.locked
+		this.currentStatus = status
+		this.publishStatus()
+		if (!unlocking) return
+		const ask = encodeMessage((e) => {
+			encoding.writeVarUint(e, messageType.sync)
+			syncProtocol.writeSyncStep1(e, this.doc)
+		})
+		for (const peer of this.peers.keys()) if (peer.role === 'participant') peer.send(ask)
+	}
+
+	/** The default status (unlocked, nothing agreed) is published as no state at all. */
+	private publishStatus(): void {
+		this.awareness.setLocalState(isDefaultStatus(this.currentStatus) ? null : { [ROOM_STATUS_FIELD]: this.currentStatus })
+	}
+
+	/** Changes the document from the server side (an import); relayed to every peer once durable. */
+	transact(change: (doc: Y.Doc) => void): void {
+		if (this.isClosed) throw new Error(`room ${this.name} is closed`)
+		this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+	}
+
+	// ─── Durability ──────────────────────────────────────────────────────────────────────────
+
+	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		this.pendingUpdates.push(update)
+		this.outbox.push({ watermark: ++this.appliedSeq, update, origin })
+		this.scheduleFlush()
+	}
+
+	private sendWhenDurable(peer: Peer, message: Uint8Array): void {
+		if (this.durableSeq === this.appliedSeq) peer.send(message)
+		else this.outbox.push({ watermark: this.appliedSeq, run: () => this.peers.has(peer) && peer.send(message) })
+	}
+
+	/** Resolves once every update applied so far is durable; rejects if persisting fails. */
+	whenDurable(): Promise<void> {
+		if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`))
+		if (this.durableSeq === this.appliedSeq) return Promise.resolve()
+		return new Promise((resolve, reject) => this.outbox.push({ watermark: this.appliedSeq, run: resolve, fail: reject }))
+	}
+
+	private scheduleFlush(): void {
+		if (this.flushScheduled) return
+		this.flushScheduled = true
+		// Updates arriving in the same turn (one burst of frames) share one transaction.
+		setImmediate(() => {
+			this.flushScheduled = false
+			void this.flush()
+		})
+	}
+
+	private flush(): Promise<void> {
+		// One loop at a time: a running loop picks up what was queued meanwhile.
+		this.flushRun ??= this.flushLoop().finally(() => {
+			this.flushRun = undefined
+		})
+		return this.flushRun
+	}
+
+	private async flushLoop(): Promise<void> {
+		try {
+			while (this.pendingUpdates.length > 0 && !this.failed) {
+				const batch = this.pendingUpdates
+				this.pendingUpdates = []
+				const upTo = this.appliedSeq
+				const started = performance.now()
+				await this.options.store.appendUpdates(this.name, batch)
+				this.options.hooks?.onPersist?.('append', seconds(started))
+				this.storedCount += batch.length
+				this.durableSeq = upTo
+				this.deliver()
+				if (this.storedCount >= this.options.compactEvery) await this.compact()
+			}
+		} catch (error) {
+			this.fail(error)
+		}
+	}
+
+	/** Waits until nothing is queued nor being written. */
+	private async settle(): Promise<void> {
+		while (!this.failed && (this.flushRun || this.pendingUpdates.length > 0)) await this.flush()
+	}
+
+	private deliver(): void {
+		let due = 0
+		while (due < this.outbox.length && (this.outbox[due] as Pending | PendingUpdate).watermark <= this.durableSeq) due++
+		let updates: PendingUpdate[] = []
+		for (const entry of this.outbox.splice(0, due)) {
+			if (isUpdate(entry)) {
+				updates.push(entry)
+				continue
+			}
+			this.relay(updates)
+			updates = []
+			entry.run()
+		}
+		this.relay(updates)
+	}
+
+	/**
+	 * Relays the updates committed together as one message, encoded once for every peer: under
+	 * load each peer gets one frame (one write) per commit instead of one per update. The sender
+	 * already has its updates (y-websocket does not echo them back); when a batch mixes several
+	 * senders, everyone gets the whole of it, and a client applying structs it already has
+	 * changes nothing.
+	 */
+	private relay(batch: PendingUpdate[]): void {
+		const first = batch[0]
+		if (!first || this.peers.size === 0) return
+		const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
+		const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
+		const message = encodeMessage((e) => {
+			encoding.writeVarUint(e, messageType.sync)
+			syncProtocol.writeUpdate(e, update)
+		})
+		for (const peer of this.peers.keys()) if (peer !== skip) peer.send(message)
+	}
+
+	/**
+	 * Replaces the stored log by one state update. Runs between appends (never concurrently with
+	 * one), so the state covers every stored row; updates still queued are in it too and will be
+	 * appended again, which Yjs ignores on load.
+	 */
+	private async compact(): Promise<void> {
+		const started = performance.now()
+		await this.options.store.compact(this.name, Y.encodeStateAsUpdate(this.doc))
+		this.options.hooks?.onPersist?.('compact', seconds(started))
+		this.storedCount = 1
+	}
+
+	/**
+	 * Persisting failed: what peers have not seen yet is not durable. Close everyone (4503, they
+	 * reconnect and resend their state) and let the registry drop this copy of the document.
+	 */
+	private fail(error: unknown): void {
+		if (this.failed) return
+		this.failed = true
+		for (const pending of this.outbox.splice(0)) if (!isUpdate(pending)) pending.fail?.(error)
+		this.closePeers(closeReason.unavailable)
+		this.options.hooks?.onFailed?.(this, error)
+		this.destroy()
+	}
+
+	/**
+	 * Flushes, closes remaining peers with `reason`, compacts and frees the room. Used when the
+	 * room has been idle for a while and on shutdown.
+	 */
+	async close(reason: CloseReason = closeReason.goingAway): Promise<void> {
+		if (this.isClosed) return
+		// From here on frames are ignored: their senders still hold those edits and resend them
+		// when they reconnect.
+		this.closed = true
+		await this.settle()
+		if (this.failed) return
+		this.closePeers(reason)
+		try {
+			if (this.storedCount > 1) await this.compact()
+		} finally {
+			this.destroy()
+		}
+	}
+
+	private destroy(): void {
+		this.awareness.off('update', this.onAwarenessUpdate)
+		this.awareness.destroy()
+		this.doc.off('update', this.onDocUpdate)
+		this.doc.destroy()
+	}
+
+	// ─── Awareness ───────────────────────────────────────────────────────────────────────────
+
+	private readonly onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown,
+	) => {
+		const controlled = this.peers.get(origin as Peer)
+		let changed = [...added, ...updated, ...removed]
+		let forged: number[] = []
+		if (controlled) {
+			forged = [...added, ...updated].filter((id) => this.speaksForServer(id))
+			changed = changed.filter((id) => !forged.includes(id))
+			for (const id of added) if (!forged.includes(id)) controlled.add(id)
+			for (const id of removed) controlled.delete(id)
+		}
+		// Sent to everyone, the sender included: a provider alone in a room relies on its own
+		// awareness renewals coming back to know the connection is alive.
+		if (changed.length > 0) {
+			const message = this.awarenessMessage(changed)
+			for (const peer of this.peers.keys()) peer.send(message)
+		}
+		if (forged.length > 0) this.disown(forged)
+	}
+
+	/** The room's own awareness entry, or an entry carrying the room status: only the server writes those. */
+	private speaksForServer(id: number): boolean {
+		if (id === this.awareness.clientID) return true
+		const state = this.awareness.getStates().get(id)
+		return state !== undefined && ROOM_STATUS_FIELD in state
+	}
+
+	/**
+	 * Undoes what a peer wrote in the server's name, before anyone else saw it: other entries
+	 * carrying the status are removed, and the room's own entry is published again (with a newer
+	 * clock than the forged one). Stock clients echo the server's entry with its own clock, which
+	 * changes nothing and never gets here.
+	 */
+	private disown(ids: number[]): void {
+		const others = ids.filter((id) => id !== this.awareness.clientID)
+		if (others.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, others, null)
+		if (others.length < ids.length) this.publishStatus()
+	}
+
+	private awarenessMessage(clients: number[]): Uint8Array {
+		return encodeMessage((e) => {
+			encoding.writeVarUint(e, messageType.awareness)
+			encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+		})
+	}
+}
+
+/** The update a client sends when it has nothing new: no structs, empty delete set. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+	return update.length === 2 && update[0] === 0 && update[1] === 0
+}

@@ -1,0 +1,138 @@
+import { describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import type { RoomRecord, RoomStore } from '../../server/persistence/types'
+import { closeReason, type CloseReason, type Role } from '../../server/protocol'
+import { Room, type RoomHooks } from '../../server/room'
+import { syncStep1Frame, updateFrame } from '../support/syncClient'
+import { waitFor } from '../support/server'
+
+/** An in-memory store whose appends wait until the test lets them through (or fail). */
+class GatedStore implements RoomStore {
+	readonly log: Uint8Array[] = []
+	readonly appendCalls: number[] = []
+	private gate: { open: () => void; fail: (e: Error) => void } | undefined
+	gated = true
+
+	release(): void {
+		this.gate?.open()
+	}
+	failNext(): void {
+		this.gate?.fail(new Error('disk full'))
+	}
+	get waiting(): boolean {
+		return this.gate !== undefined
+	}
+
+	async appendUpdates(_id: string, updates: Uint8Array[]): Promise<void> {
+		this.appendCalls.push(updates.length)
+		if (this.gated)
+			await new Promise<void>((open, fail) => {
+				this.gate = { open, fail }
+			}).finally(() => (this.gate = undefined))
+		this.log.push(...updates)
+	}
+	async loadUpdates(): Promise<Uint8Array[]> {
+		return [...this.log]
+	}
+	async compact(_id: string, state: Uint8Array): Promise<void> {
+		this.log.splice(0, this.log.length, state)
+	}
+	async createRoom(_room: RoomRecord): Promise<void> {}
+	async getRoom(): Promise<RoomRecord | undefined> {
+		return undefined
+	}
+	async listRooms() {
+		return []
+	}
+	async setTokens(): Promise<void> {}
+	async close(): Promise<void> {}
+}
+
+class TestPeer {
+	readonly received: Uint8Array[] = []
+	closedWith: CloseReason | undefined
+	readonly doc = new Y.Doc()
+	constructor(readonly role: Role) {}
+	send(message: Uint8Array): void {
+		this.received.push(message)
+		const decoder = decoding.createDecoder(message)
+		if (decoding.readVarUint(decoder) === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, 'server')
+	}
+	close(reason: CloseReason): void {
+		this.closedWith = reason
+	}
+}
+
+function edit(key: string, value: unknown): Uint8Array {
+	const doc = new Y.Doc()
+	doc.getMap('m').set(key, value)
+	return Y.encodeStateAsUpdate(doc)
+}
+
+async function setup(hooks: RoomHooks = {}) {
+	const store = new GatedStore()
+	const room = await Room.load('r', { store, compactEvery: 1000, maxPeers: 10, hooks })
+	const writer = new TestPeer('participant')
+	const other = new TestPeer('participant')
+	room.join(writer)
+	room.join(other)
+	return { store, room, writer, other }
+}
+
+const turn = () => new Promise((r) => setImmediate(r))
+
+describe('room core: durable before visible', () => {
+	test('an update is relayed only after its append committed', async () => {
+		const { store, room, writer, other } = await setup()
+		const before = other.received.length
+		room.receive(writer, updateFrame(edit('a', 1)))
+		await waitFor(() => store.waiting, { what: 'the append to start' })
+		await turn()
+		expect(other.received.length).toBe(before)
+		expect(store.log).toHaveLength(0)
+		store.release()
+		await waitFor(() => other.doc.getMap('m').get('a') === 1, { what: 'the relay' })
+		expect(store.log).toHaveLength(1)
+		// Not echoed to its sender.
+		expect(writer.doc.getMap('m').has('a')).toBe(false)
+	})
+
+	test('a state answer that includes an uncommitted update waits for the commit', async () => {
+		const { store, room, writer } = await setup()
+		room.receive(writer, updateFrame(edit('b', 2)))
+		await waitFor(() => store.waiting, { what: 'the append to start' })
+		const newcomer = new TestPeer('viewer')
+		room.join(newcomer)
+		room.receive(newcomer, syncStep1Frame(newcomer.doc))
+		await turn()
+		expect(newcomer.doc.getMap('m').has('b')).toBe(false)
+		store.release()
+		await waitFor(() => newcomer.doc.getMap('m').get('b') === 2, { what: 'the answer' })
+	})
+
+	test('updates arriving in one turn are appended in one call', async () => {
+		const { store, room, writer, other } = await setup()
+		store.gated = false
+		for (let i = 0; i < 10; i++) room.receive(writer, updateFrame(edit(`k${i}`, i)))
+		await waitFor(() => other.doc.getMap('m').size === 10, { what: 'all relayed' })
+		expect(store.appendCalls).toEqual([10])
+	})
+
+	test('a failed append closes every peer with 4503 and reports the room as failed', async () => {
+		const failures: unknown[] = []
+		const { store, room, writer, other } = await setup({ onFailed: (_room, error) => failures.push(error) })
+		room.receive(writer, updateFrame(edit('c', 3)))
+		await waitFor(() => store.waiting, { what: 'the append to start' })
+		const durable = room.whenDurable()
+		store.failNext()
+		await expect(durable).rejects.toThrow('disk full')
+		expect(failures).toHaveLength(1)
+		expect(writer.closedWith).toEqual(closeReason.unavailable)
+		expect(other.closedWith).toEqual(closeReason.unavailable)
+		expect(other.doc.getMap('m').has('c')).toBe(false)
+		expect(room.isClosed).toBe(true)
+	})
+})
