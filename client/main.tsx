@@ -5,6 +5,7 @@ import './styles.css'
 import { I18nProvider, useI18n } from './i18n'
 import { AdminPage } from './pages/AdminPage'
 import { CenteredCard } from './pages/CenteredCard'
+import { ProjectorPage } from './pages/ProjectorPage'
 import { RoomPage } from './pages/RoomPage'
 
 function Home() {
@@ -20,6 +21,8 @@ function App() {
 	const path = location.pathname
 	const room = /^\/room\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path)?.[1]
 	if (room) return <RoomPage room={room} />
+	const projected = /^\/room\/([A-Za-z0-9_-]{1,64})\/projector\/?$/.exec(path)?.[1]
+	if (projected) return <ProjectorPage room={projected} />
 	if (/^\/admin\/?$/.test(path)) return <AdminPage />
 	return <Home />
 }

@@ -21,6 +21,10 @@ export interface ServerConfig {
 	/** SQLite `synchronous` in WAL mode: NORMAL survives a process crash, FULL also a power loss. */
 	sqliteSynchronous: 'NORMAL' | 'FULL'
 	logLevel: string
+	/** Scale-out: PostgreSQL instead of SQLite, shared by every process (postgres://…). */
+	databaseUrl: string | undefined
+	/** Scale-out: the Redis through which processes relay the rooms they hold (redis://…). */
+	redisUrl: string | undefined
 }
 
 export interface Limits {
@@ -61,6 +65,8 @@ export const envDefaults = {
 	COMPACT_EVERY: '500',
 	SQLITE_SYNCHRONOUS: 'NORMAL',
 	LOG_LEVEL: 'info',
+	DATABASE_URL: '',
+	REDIS_URL: '',
 } as const
 
 export class ConfigError extends Error {}
@@ -80,6 +86,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 	if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError('MAILLAGE_ADMIN_TOKEN must have at least 16 characters')
 	const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') || undefined
 	if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL')
+	const databaseUrl = env.DATABASE_URL || undefined
+	if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL')
+	const redisUrl = env.REDIS_URL || undefined
+	if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+	// Processes relaying to each other must share the rooms themselves, and accept the same admin token.
+	if (redisUrl !== undefined && databaseUrl === undefined) throw new ConfigError('REDIS_URL needs DATABASE_URL: the processes must share one store')
+	if (redisUrl !== undefined && adminToken === undefined)
+		throw new ConfigError('REDIS_URL needs MAILLAGE_ADMIN_TOKEN: every process must accept the same admin token')
 	return {
 		port: integer(env, 'PORT', 0),
 		host: env.HOST || undefined,
@@ -98,6 +112,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 		compactEvery: integer(env, 'COMPACT_EVERY', 1),
 		sqliteSynchronous: synchronous,
 		logLevel: pick('LOG_LEVEL'),
+		databaseUrl,
+		redisUrl,
 	}
 }
 

@@ -36,7 +36,7 @@ export function setLock(ctx: FacilitationContext, room: string, lock: RoomLock |
 	return ctx.rooms.with(room, async (r) => {
 		await ctx.store.setLock(room, lock)
 		const status = await readRoomStatus(ctx.store, room)
-		r.setStatus(status)
+		ctx.rooms.setStatus(r, status)
 		return status
 	})
 }
@@ -87,7 +87,7 @@ export function saveVersion(ctx: FacilitationContext, room: string, label: strin
 	return ctx.rooms.with(room, async (r) => {
 		await r.whenDurable()
 		const summary = await store(ctx, room, capture(r), { label, kind: 'agreed', by })
-		r.setStatus(await readRoomStatus(ctx.store, room))
+		ctx.rooms.setStatus(r, await readRoomStatus(ctx.store, room))
 		return summary
 	})
 }

@@ -27,12 +27,24 @@ export interface RoomHooks {
 	onFailed?(room: Room, error: unknown): void
 }
 
+/**
+ * The way out to the other server processes of a scale-out deployment (server/cluster); absent
+ * when one process serves everything. It only ever gets what happened in this process.
+ */
+export interface RoomRelay {
+	/** Updates appended by this process, once durable: a peer elsewhere sees nothing that could be lost. */
+	updates(room: string, updates: Uint8Array[]): void
+	/** Awareness changes of this process's peers (an encoded awareness update). */
+	awareness(room: string, update: Uint8Array): void
+}
+
 export interface RoomOptions {
 	store: RoomStore
 	/** Compact once the stored log holds this many updates. */
 	compactEvery: number
 	maxPeers: number
 	hooks?: RoomHooks
+	relay?: RoomRelay
 }
 
 /** The stored updates of a room could not be read or applied: the room must not be served. */
@@ -47,8 +59,14 @@ export class RoomLoadError extends Error {
 
 export class MalformedMessageError extends Error {}
 
+/** Awareness clients one connection may bring into a room (a provider has one). */
+export const MAX_PRESENCES_PER_PEER = 8
+
 /** A document change that is not from a peer (an import), broadcast to every peer. */
 export const SERVER_ORIGIN = Symbol('server')
+
+/** A change another server process received and stored: relayed to the peers here, never stored again. */
+export const REMOTE_ORIGIN = Symbol('remote process')
 
 /** A message that may only leave once every update applied before it is durable. */
 interface Pending {
@@ -96,6 +114,8 @@ export class Room {
 	private failed = false
 	private closed = false
 	private currentStatus: RoomStatus = unlockedStatus
+	/** The whole document as one update, kept until the next change (see `fullState`). */
+	private cachedState: Uint8Array | undefined
 
 	private constructor(
 		readonly name: string,
@@ -182,7 +202,7 @@ export class Room {
 					this.receiveSync(peer, decoder)
 					break
 				case messageType.awareness:
-					awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), peer)
+					this.receiveAwareness(peer, decoding.readVarUint8Array(decoder))
 					break
 				case messageType.queryAwareness:
 					peer.send(this.awarenessMessage([...this.awareness.getStates().keys()]))
@@ -197,6 +217,20 @@ export class Room {
 		}
 	}
 
+	/**
+	 * Presence is open to every role, viewers included. A provider speaks for one client (its
+	 * own) and echoes the changes it hears of: a frame may name known clients plus a few new ones, and a
+	 * connection may bring in at most MAX_PRESENCES_PER_PEER clients. Beyond, it is malformed:
+	 * else one connection could make the room keep, and send every newcomer, millions of ghosts.
+	 */
+	private receiveAwareness(peer: Peer, update: Uint8Array): void {
+		const named = decoding.readVarUint(decoding.createDecoder(update))
+		// `meta` also remembers clients whose states were removed: echoes of removals name them.
+		if (named > this.awareness.meta.size + MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`awareness update naming ${named} clients`)
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+		if ((this.peers.get(peer)?.size ?? 0) > MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`presence of more than ${MAX_PRESENCES_PER_PEER} clients`)
+	}
+
 	private receiveSync(peer: Peer, decoder: decoding.Decoder): void {
 		const type = decoding.readVarUint(decoder)
 		switch (type) {
@@ -205,7 +239,7 @@ export class Room {
 				const answer = encodeMessage((e) => {
 					encoding.writeVarUint(e, messageType.sync)
 					encoding.writeVarUint(e, syncMessageType.step2)
-					encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, stateVector))
+					encoding.writeVarUint8Array(e, isEmptyStateVector(stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, stateVector))
 				})
 				this.sendWhenDurable(peer, answer)
 				return
@@ -262,6 +296,24 @@ export class Room {
 		this.awareness.setLocalState(isDefaultStatus(this.currentStatus) ? null : { [ROOM_STATUS_FIELD]: this.currentStatus })
 	}
 
+	// ─── Other server processes ──────────────────────────────────────────────────────────────
+
+	/** An update another process stored before publishing it: applied and relayed here, not stored again. */
+	receiveRemote(update: Uint8Array): void {
+		if (!this.isClosed) Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+	}
+
+	/** Awareness changes of another process's peers, relayed to the peers here. */
+	receiveRemoteAwareness(update: Uint8Array): void {
+		if (!this.isClosed) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+	}
+
+	/** The awareness states of this process's own peers, for a process that just loaded the room. */
+	peerAwareness(): Uint8Array | undefined {
+		const ids = [...this.peers.values()].flatMap((controlled) => [...controlled])
+		return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : undefined
+	}
+
 	/** Changes the document from the server side (an import); relayed to every peer once durable. */
 	transact(change: (doc: Y.Doc) => void): void {
 		if (this.isClosed) throw new Error(`room ${this.name} is closed`)
@@ -270,7 +322,23 @@ export class Room {
 
 	// ─── Durability ──────────────────────────────────────────────────────────────────────────
 
+	/**
+	 * The document as one update. Every new client (empty state vector) and every compaction
+	 * needs exactly this, and encoding a large room takes hundreds of milliseconds of the event
+	 * loop: it is encoded once and reused until the document changes.
+	 */
+	private fullState(): Uint8Array {
+		return (this.cachedState ??= Y.encodeStateAsUpdate(this.doc))
+	}
+
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		this.cachedState = undefined
+		if (origin === REMOTE_ORIGIN) {
+			// Already durable; queued behind the local updates applied before it, to keep their order.
+			this.outbox.push({ watermark: this.appliedSeq, update, origin })
+			if (this.durableSeq === this.appliedSeq) this.deliver()
+			return
+		}
 		this.pendingUpdates.push(update)
 		this.outbox.push({ watermark: ++this.appliedSeq, update, origin })
 		this.scheduleFlush()
@@ -318,6 +386,7 @@ export class Room {
 				this.storedCount += batch.length
 				this.durableSeq = upTo
 				this.deliver()
+				this.options.relay?.updates(this.name, batch)
 				if (this.storedCount >= this.options.compactEvery) await this.compact()
 			}
 		} catch (error) {
@@ -372,7 +441,7 @@ export class Room {
 	 */
 	private async compact(): Promise<void> {
 		const started = performance.now()
-		await this.options.store.compact(this.name, Y.encodeStateAsUpdate(this.doc))
+		await this.options.store.compact(this.name, this.fullState())
 		this.options.hooks?.onPersist?.('compact', seconds(started))
 		this.storedCount = 1
 	}
@@ -410,6 +479,7 @@ export class Room {
 	}
 
 	private destroy(): void {
+		this.cachedState = undefined
 		this.awareness.off('update', this.onAwarenessUpdate)
 		this.awareness.destroy()
 		this.doc.off('update', this.onDocUpdate)
@@ -423,14 +493,21 @@ export class Room {
 		origin: unknown,
 	) => {
 		const controlled = this.peers.get(origin as Peer)
+		const remote = origin === REMOTE_ORIGIN
 		let changed = [...added, ...updated, ...removed]
 		let forged: number[] = []
-		if (controlled) {
+		if (controlled || remote) {
 			forged = [...added, ...updated].filter((id) => this.speaksForServer(id))
 			changed = changed.filter((id) => !forged.includes(id))
+		}
+		if (controlled) {
 			for (const id of added) if (!forged.includes(id)) controlled.add(id)
 			for (const id of removed) controlled.delete(id)
 		}
+		// Other processes get the changes of the peers here (each process publishes its own status,
+		// and times out remote states by itself).
+		const relayed = this.options.relay && !remote && origin !== 'timeout' ? changed.filter((id) => id !== this.awareness.clientID) : []
+		if (relayed.length > 0) this.options.relay?.awareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, relayed))
 		// Sent to everyone, the sender included: a provider alone in a room relies on its own
 		// awareness renewals coming back to know the connection is alive.
 		if (changed.length > 0) {
@@ -465,6 +542,11 @@ export class Room {
 			encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
 		})
 	}
+}
+
+/** The state vector of a client that has nothing yet (a new client): no entries. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+	return stateVector.length === 1 && stateVector[0] === 0
 }
 
 /** The update a client sends when it has nothing new: no structs, empty delete set. */

@@ -1,6 +1,8 @@
+import type { Cluster } from './cluster/types'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
 import { readRoomStatus } from './facilitation'
+import type { RoomStatus } from '../shared/roomStatus'
 import type { Store } from './persistence/types'
 import { closeReason, type CloseReason } from './protocol'
 import { Room, RoomLoadError, type RoomHooks } from './room'
@@ -12,6 +14,8 @@ export interface RoomsOptions {
 	roomIdleMs: number
 	compactEvery: number
 	maxPeersPerRoom: number
+	/** Scale-out mode: the other processes serving the same rooms. */
+	cluster?: Cluster
 }
 
 /** A room in the registry: being loaded, in memory (with its users), or being unloaded. */
@@ -105,13 +109,22 @@ export class Rooms {
 		}
 	}
 
+	/** Sets a room's lock and agreed version, just stored, here and in the other processes holding it. */
+	setStatus(room: Room, status: RoomStatus): void {
+		room.setStatus(status)
+		this.options.cluster?.statusChanged(room.name)
+	}
+
 	private async load(name: string): Promise<void> {
-		const { store, compactEvery, maxPeersPerRoom, metrics, log } = this.options
+		const { store, compactEvery, maxPeersPerRoom, metrics, log, cluster } = this.options
+		// Other processes' changes are received from before the room is read: none falls in between.
+		const watching = cluster ? cluster.watch(name) : Promise.resolve()
 		// The lock is known before any peer can join: no edit slips through a locked room's load.
-		const loading = readRoomStatus(store, name).then(
+		const loading = watching.then(() => readRoomStatus(store, name)).then(
 			async (status) => {
-				const room = await Room.load(name, { store, compactEvery, maxPeers: maxPeersPerRoom, hooks: this.hooks })
+				const room = await Room.load(name, { store, compactEvery, maxPeers: maxPeersPerRoom, hooks: this.hooks, relay: cluster?.relay })
 				room.setStatus(status)
+				cluster?.attach(room)
 				return room
 			},
 			(error: unknown) => {
@@ -125,6 +138,7 @@ export class Rooms {
 			metrics.roomsLoaded.inc()
 			log.debug({ room: name }, 'room loaded')
 		} catch (error) {
+			cluster?.unwatch(name)
 			this.entries.delete(name)
 			metrics.roomLoadFailures.inc()
 			log.error({ room: name, err: String(error) }, 'room could not be loaded')
@@ -148,6 +162,7 @@ export class Rooms {
 			.close(reason)
 			.catch((error: unknown) => this.options.log.error({ room: name, err: String(error) }, 'compacting on unload failed'))
 			.finally(() => {
+				this.options.cluster?.unwatch(name)
 				if (this.entries.get(name)?.state === 'closing') this.entries.delete(name)
 				this.options.metrics.roomsLoaded.dec()
 				this.options.log.debug({ room: name }, 'room unloaded')
@@ -158,6 +173,7 @@ export class Rooms {
 
 	private forget(name: string, entry: Extract<Entry, { state: 'ready' }>): void {
 		clearTimeout(entry.idleTimer)
+		this.options.cluster?.unwatch(name)
 		this.entries.delete(name)
 		this.options.metrics.roomsLoaded.dec()
 	}

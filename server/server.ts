@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hashToken, resolveAdminToken } from './auth'
+import type { Cluster } from './cluster/types'
 import { publicBaseUrl, type ServerConfig } from './config'
 import { createHttpHandler } from './http'
 import { adminLink } from './http/api'
 import { createLogger, type Logger } from './log'
-import { createMetrics } from './metrics'
+import { createMetrics, type Metrics } from './metrics'
 import { SqliteStore } from './persistence/sqlite'
 import type { Store } from './persistence/types'
 import { Rooms } from './rooms'
@@ -31,8 +32,15 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 	const log = options.log ?? createLogger(config.logLevel)
 	mkdirSync(config.dataDir, { recursive: true })
 	const admin = resolveAdminToken(config.dataDir, config.adminToken)
-	const store = options.store ?? new SqliteStore(config.dataDir, config.sqliteSynchronous)
+	const store = options.store ?? (await openStore(config, log))
 	const metrics = createMetrics()
+	let cluster: Cluster | undefined
+	try {
+		cluster = await startCluster(config, store, log, metrics)
+	} catch (error) {
+		await store.close()
+		throw error
+	}
 	const rooms = new Rooms({
 		store,
 		metrics,
@@ -40,8 +48,9 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 		roomIdleMs: config.roomIdleMs,
 		compactEvery: config.compactEvery,
 		maxPeersPerRoom: config.limits.maxConnectionsPerRoom,
+		cluster,
 	})
-	const sync = createSyncServer({ rooms, store, metrics, log, limits: config.limits })
+	const sync = createSyncServer({ rooms, store, metrics, log, limits: config.limits, cluster })
 	let publicUrl = ''
 	const http = createServer(
 		createHttpHandler({
@@ -75,6 +84,7 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 			http.close()
 			await rooms.closeAll()
 			await sync.close()
+			await cluster?.close()
 			await store.close()
 			http.closeAllConnections()
 			log.info('stopped')
@@ -89,4 +99,17 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 		adminLink: adminLink(publicUrl, admin.token),
 		close,
 	}
+}
+
+// The scale-out engines are imported only when configured: a single process needs neither pg nor ioredis.
+async function openStore(config: ServerConfig, log: Logger): Promise<Store> {
+	if (!config.databaseUrl) return new SqliteStore(config.dataDir, config.sqliteSynchronous)
+	const { PostgresStore } = await import('./persistence/postgres')
+	return PostgresStore.connect(config.databaseUrl, { onError: (error) => log.error({ err: error.message }, 'PostgreSQL connection error') })
+}
+
+async function startCluster(config: ServerConfig, store: Store, log: Logger, metrics: Metrics): Promise<Cluster | undefined> {
+	if (!config.redisUrl) return undefined
+	const { startRedisCluster } = await import('./cluster/redis')
+	return startRedisCluster({ url: config.redisUrl, store, log, metrics })
 }

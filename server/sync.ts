@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { roleOf } from './auth'
+import type { Cluster } from './cluster/types'
 import type { Limits } from './config'
 import { Connection } from './connection'
 import type { Logger } from './log'
@@ -19,6 +20,8 @@ export interface SyncServerOptions {
 	log: Logger
 	limits: Limits
 	keepaliveMs?: number
+	/** Scale-out mode: token rotations reach the connections of every process. */
+	cluster?: Cluster
 }
 
 /** Frames a connection may send while its room is still loading. */
@@ -40,7 +43,7 @@ function toBytes(data: RawData): Uint8Array {
  * The WebSocket side: authenticates the upgrade before anything is loaded (no or bad token:
  * 401/403 and no room touched), then ties the socket to its room.
  */
-export function createSyncServer({ rooms, store, metrics, log, limits, keepaliveMs = 30_000 }: SyncServerOptions) {
+export function createSyncServer({ rooms, store, metrics, log, limits, keepaliveMs = 30_000, cluster }: SyncServerOptions) {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false })
 	const connections = new Set<Connection>()
 	let accepting = true
@@ -83,6 +86,8 @@ export function createSyncServer({ rooms, store, metrics, log, limits, keepalive
 		// An unknown room answers like a wrong token: room ids cannot be probed.
 		if (!role) return refuse(403)
 		if (socket.destroyed || !accepting) return
+		// Checked again: other upgrades may have been accepted while the tokens were read.
+		if (connections.size >= limits.maxConnections) return refuse(503)
 		wss.handleUpgrade(request, socket, head, (ws) => accept(ws, name, role))
 	}
 
@@ -137,10 +142,16 @@ export function createSyncServer({ rooms, store, metrics, log, limits, keepalive
 		)
 	}
 
-	/** Closes the connections of a room that hold one of `roles` (their token was rotated). */
-	function closeRoles(name: string, roles: readonly Role[]): void {
+	function closeLocalRoles(name: string, roles: readonly Role[]): void {
 		for (const connection of connections)
 			if (connection.room === name && roles.includes(connection.role)) connection.close(closeReason.tokenRevoked)
+	}
+	cluster?.onTokensRotated(closeLocalRoles)
+
+	/** Closes the connections of a room that hold one of `roles` (their token was rotated), in every process. */
+	function closeRoles(name: string, roles: readonly Role[]): void {
+		closeLocalRoles(name, roles)
+		cluster?.tokensRotated(name, roles)
 	}
 
 	/** Stops accepting upgrades; used first thing on shutdown. */

@@ -11,7 +11,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js'
 import type { ElkNode } from 'elkjs/lib/elk-api'
 import type { MaillageMap, Placement } from './model'
-import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationShape'
+import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
 
 export type Placements = Record<string, Placement>
 

@@ -26,7 +26,8 @@ import {
 	type Placement,
 	type Side,
 } from './model'
-import { DEFAULT_ORGANISATION_SIZE, ORGANISATION_SHAPE, type OrganisationShape } from './tldraw/organisationShape'
+import { ORGANISATION_SHAPE, type OrganisationShape } from './tldraw/organisationShape'
+import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
 import { parallelBend, partnershipStyle } from './tldraw/partnershipStyle'
 import { MAP_PAGE_ID, maillageTLSchema } from './tldraw/schema'
 

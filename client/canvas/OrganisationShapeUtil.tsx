@@ -1,25 +1,30 @@
 import { BaseBoxShapeTool, BaseBoxShapeUtil, HTMLContainer, resizeBox, useValue, type TLResizeInfo } from 'tldraw'
 import { organisationKind, sector } from '../../shared/model/vocabulary'
-import {
-	DEFAULT_ORGANISATION_SIZE,
-	ORGANISATION_SHAPE,
-	organisationShapeProps,
-	type OrganisationShape,
-} from '../../shared/tldraw/organisationShape'
+import { ORGANISATION_SHAPE, organisationShapeProps, type OrganisationShape } from '../../shared/tldraw/organisationShape'
+import { DEFAULT_ORGANISATION_SIZE } from '../../shared/tldraw/organisationSize'
 import { currentLang, translator } from '../i18n'
+import { printable } from '../../shared/text'
+import { PinIcon } from '../panels/icons'
 import { organisationKindColour, tldrawColour } from './colours'
 
 const RADIUS = 10
+
+/** Pinned organisations stay where they are when the map is laid out automatically. */
+export const PINNED_META_KEY = 'pinned'
+export const isPinned = (shape: OrganisationShape) => shape.meta[PINNED_META_KEY] === true
 const MIN_SIZE = { w: 120, h: 56 }
 const SHOWN_SECTORS = 3
 
 function OrganisationCard({ shape }: { shape: OrganisationShape }) {
 	const lang = useValue(currentLang)
-	const { name, shortName, kind, sectors, units } = shape.props
+	const { kind, sectors, units } = shape.props
+	const name = printable(shape.props.name)
+	const shortName = printable(shape.props.shortName)
 	const colour = tldrawColour(organisationKindColour[kind])
 	const title = shortName || name
 	const subtitle = shortName ? name : ''
 	const hiddenSectors = sectors.length - SHOWN_SECTORS
+	const pinned = isPinned(shape)
 	return (
 		<div
 			className="org-card"
@@ -27,6 +32,11 @@ function OrganisationCard({ shape }: { shape: OrganisationShape }) {
 			data-testid="organisation-card"
 		>
 			<div className="org-card__band" />
+			{pinned && (
+				<span className="org-card__pin" title={translator(lang)('pinnedMark')} data-testid="pin-mark">
+					<PinIcon />
+				</span>
+			)}
 			<div className="org-card__body">
 				<div className="org-card__kind">{organisationKind.labels[kind][lang]}</div>
 				<div className="org-card__title">{title}</div>

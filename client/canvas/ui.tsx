@@ -10,6 +10,8 @@ import {
 } from 'tldraw'
 import { ORGANISATION_SHAPE } from '../../shared/tldraw/organisationShape'
 import { tldrawTranslations } from '../i18n'
+import { fitMap } from './fit'
+import { CanvasMarksLayer } from './marks'
 import { partnershipOf } from './partnershipEffects'
 
 export const ORGANISATION_SHORTCUT = 'o'
@@ -30,6 +32,12 @@ export const uiOverrides: TLUiOverrides = {
 			onSelect: () => editor.setCurrentTool(ORGANISATION_SHAPE),
 		}
 		return tools
+	},
+	actions(editor, actions) {
+		// Fit the map to the part of the canvas the legend does not cover.
+		const fit = actions['zoom-to-fit']
+		if (fit) actions['zoom-to-fit'] = { ...fit, onSelect: () => fitMap(editor) }
+		return actions
 	},
 	translations: tldrawTranslations(),
 }
@@ -68,4 +76,5 @@ export const uiComponents: TLComponents = {
 	// The page menu would let people create pages the map does not have.
 	PageMenu: null,
 	HelpMenu: null,
+	OnTheCanvas: CanvasMarksLayer,
 }

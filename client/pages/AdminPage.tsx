@@ -38,6 +38,11 @@ function RoleLink({ role, link }: { role: Role; link: string }) {
 					<a className="button" href={url} target="_blank" rel="noreferrer">
 						{t('openLink')}
 					</a>
+					{role !== 'facilitator' && (
+						<a className="button" href={url.replace('#', '/projector#')} target="_blank" rel="noreferrer" data-testid={`projector-link-${role}`}>
+							{t('projectorOpen')}
+						</a>
+					)}
 				</div>
 			</div>
 		</div>

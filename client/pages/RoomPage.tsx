@@ -49,7 +49,7 @@ export function RoomPage({ room }: { room: string }) {
 					className="join-form"
 					onSubmit={(e) => {
 						e.preventDefault()
-						if (name.trim()) setUser(identity(name.trim()))
+						if (name.trim()) setUser({ ...identity(name.trim()), role: state.info.role })
 					}}
 				>
 					<label className="field__label" htmlFor="display-name">

@@ -7,6 +7,7 @@ import { docToMap } from '../../shared/ydoc/mapDoc'
 import { useI18n } from '../i18n'
 import { download, fileBaseName } from '../lib/download'
 import { selectionOf } from '../lib/selection'
+import { usePopover } from './usePopover'
 
 type Scope = 'map' | 'selection'
 const formatNames: Record<ExportFormat | 'png' | 'svg', string> = { json: 'JSON', graphml: 'GraphML', gexf: 'GEXF', csv: 'CSV', png: 'PNG', svg: 'SVG' }
@@ -14,7 +15,7 @@ const formatNames: Record<ExportFormat | 'png' | 'svg', string> = { json: 'JSON'
 /** Exports computed in the browser: data from the room's document, images from the canvas. */
 export function ExportMenu({ editor, doc, title }: { editor: Editor; doc: Y.Doc; title: string }) {
 	const { t } = useI18n()
-	const [open, setOpen] = useState(false)
+	const { open, setOpen, ref } = usePopover()
 	const [scope, setScope] = useState<Scope>('map')
 	const [stripPersons, setStripPersons] = useState(false)
 	const [failure, setFailure] = useState<string>()
@@ -49,7 +50,7 @@ export function ExportMenu({ editor, doc, title }: { editor: Editor; doc: Y.Doc;
 		)
 	}
 	return (
-		<div className="popover-anchor">
+		<div ref={ref} className="popover-anchor">
 			<button type="button" className="toolbar-button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="export-menu">
 				{t('export')} ▾
 			</button>

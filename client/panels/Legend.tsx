@@ -19,10 +19,17 @@ function LineSample({ colour, width, dash, opacity = 1, startArrow = false }: { 
 	)
 }
 
-/** The map's legend, drawn from the same tables that style the canvas. */
-export function Legend() {
+/** Open unless closed before; closed at first on small screens, where it would cover the map. */
+function initiallyOpen(): boolean {
+	const stored = localStorage.getItem(LEGEND_KEY)
+	return stored ? stored === 'open' : window.matchMedia('(min-width: 1200px) and (min-height: 760px)').matches
+}
+
+/** The map's legend, drawn from the same tables that style the canvas; `fixed` keeps it open (projector). */
+export function Legend({ fixed = false }: { fixed?: boolean }) {
 	const { t, label } = useI18n()
-	const [open, setOpenState] = useState(() => localStorage.getItem(LEGEND_KEY) !== 'closed')
+	const [openState, setOpenState] = useState(initiallyOpen)
+	const open = fixed || openState
 	const setOpen = (next: boolean) => {
 		localStorage.setItem(LEGEND_KEY, next ? 'open' : 'closed')
 		setOpenState(next)
@@ -30,9 +37,13 @@ export function Legend() {
 	const grey = tldrawColour('black')
 	return (
 		<aside className={open ? 'legend' : 'legend legend--closed'} aria-label={t('legend')} data-testid="legend">
-			<button type="button" className="legend__toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
-				{t('legend')} <span aria-hidden>{open ? '▾' : '▸'}</span>
-			</button>
+			{fixed ? (
+				<h2 className="legend__toggle">{t('legend')}</h2>
+			) : (
+				<button type="button" className="legend__toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+					{t('legend')} <span aria-hidden>{open ? '▾' : '▸'}</span>
+				</button>
+			)}
 			{open && (
 				<div className="legend__body">
 					<div className="legend__group">

@@ -4,6 +4,7 @@ import { organisationKind, partnershipKind, sector, strength } from '../../share
 import { ORGANISATION_SHAPE, type OrganisationShape } from '../../shared/tldraw/organisationShape'
 import { kindColour } from '../../shared/tldraw/partnershipStyle'
 import { organisationKindColour, tldrawColour } from '../canvas/colours'
+import { selectAndShow } from '../canvas/fit'
 import { isArrow, linkedOrganisations, partnershipOf } from '../canvas/partnershipEffects'
 import { useI18n } from '../i18n'
 
@@ -57,10 +58,8 @@ export function MapList({ editor }: { editor: Editor }) {
 
 	const q = normalise(query.trim())
 	const matches = (row: Row) => !q || normalise(`${row.title} ${row.detail}`).includes(q)
-	const focus = (id: TLShapeId) => {
-		editor.select(id)
-		editor.zoomToSelection({ animation: { duration: 300 } })
-	}
+	// Into view without zooming in past 100 %: a card filling the screen says less than the card among its partners.
+	const focus = (id: TLShapeId) => selectAndShow(editor, [id])
 	const section = (title: string, rows: Row[], testId: string) => {
 		const shown = rows.filter(matches)
 		return (

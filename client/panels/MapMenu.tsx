@@ -3,20 +3,22 @@ import type { Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { recordsMap } from '../../shared/ydoc/recordCodec'
 import { writeMapToDoc } from '../../shared/ydoc/mapDoc'
+import { fitMap } from '../canvas/fit'
 import { useI18n } from '../i18n'
 import { ImportDialog } from './ImportDialog'
 import { Modal } from './Modal'
+import { usePopover } from './usePopover'
 
 const hasShapes = (doc: Y.Doc) => [...recordsMap(doc).keys()].some((id) => id.startsWith('shape:'))
 
 /** Facilitator actions that replace the whole map: import a file, load the demo map. */
 export function MapMenu({ editor, doc, room, token }: { editor: Editor; doc: Y.Doc; room: string; token: string }) {
 	const { t } = useI18n()
-	const [open, setOpen] = useState(false)
+	const { open, setOpen, ref } = usePopover()
 	const [dialog, setDialog] = useState<'import' | 'confirm-demo'>()
 	const [loading, setLoading] = useState(false)
 
-	const zoomToMap = () => requestAnimationFrame(() => editor.zoomToFit({ animation: { duration: 400 } }))
+	const zoomToMap = () => requestAnimationFrame(() => fitMap(editor))
 	const loadDemo = async () => {
 		setLoading(true)
 		try {
@@ -30,7 +32,7 @@ export function MapMenu({ editor, doc, room, token }: { editor: Editor; doc: Y.D
 		}
 	}
 	return (
-		<div className="popover-anchor">
+		<div ref={ref} className="popover-anchor">
 			<button type="button" className="toolbar-button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="map-menu">
 				{t('mapMenu')} ▾
 			</button>
@@ -51,6 +53,9 @@ export function MapMenu({ editor, doc, room, token }: { editor: Editor; doc: Y.D
 					>
 						{t('loadDemo')}
 					</button>
+					<a role="menuitem" className="popover__link" href={`/room/${room}/projector#token=${encodeURIComponent(token)}`} target="_blank" rel="noreferrer" onClick={() => setOpen(false)} data-testid="open-projector">
+						{t('projectorOpen')} ↗
+					</a>
 				</div>
 			)}
 			{dialog === 'import' && <ImportDialog room={room} token={token} onClose={() => setDialog(undefined)} onImported={zoomToMap} />}

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n'
 import { newId } from '../lib/ids'
 import { Choice, issuesAt, ListEditor, MultiChoice, TextInput } from './fields'
 import { PersonList } from './PersonFields'
+import { useEditSteps } from './useEditSteps'
 import { useValidatedDraft } from './useValidatedDraft'
 
 function fieldsOf(shape: OrganisationShape): OrganisationFields {
@@ -15,13 +16,15 @@ function fieldsOf(shape: OrganisationShape): OrganisationFields {
 
 export function OrganisationForm({ editor, shape, readOnly }: { editor: Editor; shape: OrganisationShape; readOnly: boolean }) {
 	const { t, label } = useI18n()
-	const { draft, issues, update } = useValidatedDraft(organisationFieldsSchema, fieldsOf(shape), (props) =>
-		editor.updateShape<OrganisationShape>({ id: shape.id, type: 'organisation', props }),
-	)
+	const steps = useEditSteps(editor)
+	const { draft, issues, update } = useValidatedDraft(organisationFieldsSchema, fieldsOf(shape), (props) => {
+		steps.beforeWrite()
+		editor.updateShape<OrganisationShape>({ id: shape.id, type: 'organisation', props })
+	})
 	const set = <K extends keyof OrganisationFields>(key: K, value: OrganisationFields[K]) => update({ ...draft, [key]: value })
 	const l = organisationFieldLabels
 	return (
-		<fieldset className="form" disabled={readOnly} data-testid="organisation-form">
+		<fieldset className="form" disabled={readOnly} onFocus={steps.onFocus} data-testid="organisation-form">
 			<TextInput name="name" label={label(l.name)} value={draft.name} onChange={(v) => set('name', v)} issues={issuesAt(issues, ['name'])} />
 			<TextInput name="shortName" label={label(l.shortName)} value={draft.shortName} onChange={(v) => set('shortName', v)} issues={issuesAt(issues, ['shortName'])} />
 			<Choice name="kind" label={label(l.kind)} value={draft.kind} values={organisationKind.values} labels={organisationKind.labels} onChange={(v) => set('kind', v)} issues={issuesAt(issues, ['kind'])} />

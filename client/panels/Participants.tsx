@@ -1,14 +1,14 @@
-import { useState } from 'react'
 import { createUserId, useValue, type Editor } from 'tldraw'
 import type { RoomUser } from '../sync/useRoom'
 import { useI18n } from '../i18n'
+import { usePopover } from './usePopover'
 
 type Peer = RoomUser & { clientId: number }
 
 /** Who is in the room; following someone makes this viewport track theirs (click again to stop). */
 export function Participants({ editor, me, peers }: { editor: Editor; me: RoomUser; peers: Peer[] }) {
 	const { t } = useI18n()
-	const [open, setOpen] = useState(false)
+	const { open, setOpen, ref } = usePopover()
 	const following = useValue('following', () => editor.getInstanceState().followingUserId, [editor])
 	const collaborators = useValue('collaborators', () => editor.getCollaborators(), [editor])
 	// Presence records name users by tldraw user id; accept both the raw and the prefixed form.
@@ -17,7 +17,7 @@ export function Participants({ editor, me, peers }: { editor: Editor; me: RoomUs
 	const others = peers.filter((p, i) => p.id !== me.id && peers.findIndex((q) => q.id === p.id) === i)
 	const everyone = [me, ...others]
 	return (
-		<div className="popover-anchor participants" data-testid="participants">
+		<div ref={ref} className="popover-anchor participants" data-testid="participants">
 			<button type="button" className="facepile" onClick={() => setOpen(!open)} aria-expanded={open} title={t('participantsTitle')}>
 				{everyone.slice(0, 5).map((p) => (
 					<span key={p.id} className="avatar" style={{ background: p.colour }}>

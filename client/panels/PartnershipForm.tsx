@@ -10,6 +10,7 @@ import { useI18n } from '../i18n'
 import { today } from '../lib/ids'
 import { Choice, Field, issuesAt, ListEditor, TextInput, Toggle } from './fields'
 import { PersonList } from './PersonFields'
+import { useEditSteps } from './useEditSteps'
 import { useValidatedDraft } from './useValidatedDraft'
 
 const shift = (issues: Issue[], n: number) => issues.map((i) => ({ ...i, path: i.path.slice(n) }))
@@ -59,15 +60,18 @@ function SideEditor({ title, organisation, side, onChange, issues }: { title: st
 export function PartnershipForm({ editor, arrow, readOnly }: { editor: Editor; arrow: TLArrowShape; readOnly: boolean }) {
 	const { t, label } = useI18n()
 	const read = readMeta(arrow)
+	const steps = useEditSteps(editor)
 	const { draft, issues, update } = useValidatedDraft(
 		partnershipMetaSchema,
 		read.meta,
-		(meta) =>
+		(meta) => {
+			steps.beforeWrite()
 			editor.updateShape<TLArrowShape>({
 				id: arrow.id,
 				type: 'arrow',
 				meta: { ...arrow.meta, [PARTNERSHIP_META_KEY]: meta as unknown as JsonObject },
-			}),
+			})
+		},
 		read.issues,
 	)
 	const ends = useValue(
@@ -82,7 +86,7 @@ export function PartnershipForm({ editor, arrow, readOnly }: { editor: Editor; a
 	const l = partnershipFieldLabels
 	const convention = draft.convention
 	return (
-		<fieldset className="form" disabled={readOnly} data-testid="partnership-form">
+		<fieldset className="form" disabled={readOnly} onFocus={steps.onFocus} data-testid="partnership-form">
 			<TextInput name="label" label={label(l.label)} value={draft.label} onChange={(v) => set('label', v)} issues={issuesAt(issues, ['label'])} />
 			<div className="grid-2">
 				<Choice name="kind" label={label(l.kind)} value={draft.kind} values={partnershipKind.values} labels={partnershipKind.labels} onChange={(v) => set('kind', v)} issues={issuesAt(issues, ['kind'])} />

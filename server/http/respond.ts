@@ -51,24 +51,41 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 }
 
 /** Reads a request body up to `limit` bytes; beyond, 413 (and the rest is discarded). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-	const tooLarge = () => new HttpError(413, 'body_too_large', `request body over ${limit} bytes`, { Connection: 'close' })
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+	const tooLarge = () => new HttpError(413, 'body_too_large', `request body over ${limit} bytes`)
 	const declared = Number(req.headers['content-length'])
 	if (Number.isFinite(declared) && declared > limit) {
-		req.resume()
-		throw tooLarge()
+		discardRest(req, limit)
+		return Promise.reject(tooLarge())
 	}
-	const chunks: Buffer[] = []
-	let size = 0
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.length
-		if (size > limit) {
-			req.resume()
-			throw tooLarge()
+	// Events, not `for await`: leaving that loop early destroys the request, and the client then
+	// sees a reset (EPIPE) instead of the 413.
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = []
+		let size = 0
+		const onData = (chunk: Buffer) => {
+			size += chunk.length
+			if (size <= limit) return void chunks.push(chunk)
+			req.off('data', onData).off('end', onEnd)
+			discardRest(req, limit)
+			reject(tooLarge())
 		}
-		chunks.push(chunk)
-	}
-	return Buffer.concat(chunks)
+		const onEnd = () => resolve(Buffer.concat(chunks))
+		req.on('data', onData).once('end', onEnd).once('error', reject)
+	})
+}
+
+/**
+ * Reads and drops the rest of a refused body so that the client, still sending, gets to read
+ * the answer; one that goes on far beyond the limit is cut off rather than read forever.
+ */
+function discardRest(req: IncomingMessage, limit: number): void {
+	let dropped = 0
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length
+		if (dropped > 4 * limit) req.destroy()
+	})
+	req.resume()
 }
 
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import path from 'node:path'
 import type { RoomTokenHashes } from '../auth'
+import { Checkpointer } from './checkpointer'
 import type { Actor } from '../../shared/roomStatus'
 import type { FacilitationStore, RoomLock, RoomRecord, RoomStore, StoredVersion, VersionKind, VersionSummary } from './types'
 
@@ -18,6 +19,7 @@ export const DATABASE_FILE = 'maillage.sqlite'
 export class SqliteStore implements RoomStore, FacilitationStore {
 	private readonly db: Database.Database
 	private readonly statements
+	private readonly checkpointer: Checkpointer
 
 	constructor(dataDir: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL') {
 		const file = path.join(dataDir, DATABASE_FILE)
@@ -29,6 +31,8 @@ export class SqliteStore implements RoomStore, FacilitationStore {
 			throw new Error(`cannot open the database ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
 		}
 		this.db.pragma(`synchronous = ${synchronous}`)
+		this.db.pragma('wal_autocheckpoint = 0')
+		this.checkpointer = new Checkpointer(file, () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'))
 		this.db.pragma('foreign_keys = ON')
 		this.db.pragma('busy_timeout = 5000')
 		this.db.exec(`
@@ -101,6 +105,13 @@ export class SqliteStore implements RoomStore, FacilitationStore {
 				'SELECT * FROM versions WHERE room = ? AND id = ?',
 			),
 		}
+		this.appendTransaction = this.db.transaction((id: string, updates: Uint8Array[]) => {
+			for (const update of updates) this.statements.insertUpdate.run(id, update)
+		})
+		this.compactTransaction = this.db.transaction((id: string, state: Uint8Array) => {
+			this.statements.deleteUpdates.run(id)
+			this.statements.insertUpdate.run(id, state)
+		})
 	}
 
 	/** The number is taken and the row written in one transaction, so two saves never share one. */
@@ -126,16 +137,10 @@ export class SqliteStore implements RoomStore, FacilitationStore {
 			return next
 		})()
 
-	private readonly appendTransaction = (id: string, updates: Uint8Array[]) =>
-		this.db.transaction(() => {
-			for (const update of updates) this.statements.insertUpdate.run(id, update)
-		})()
-
-	private readonly compactTransaction = (id: string, state: Uint8Array) =>
-		this.db.transaction(() => {
-			this.statements.deleteUpdates.run(id)
-			this.statements.insertUpdate.run(id, state)
-		})()
+	// Built once (in the constructor): appends run on every event-loop turn with edits, and
+	// wrapping a function in a transaction is not free.
+	private readonly appendTransaction: (id: string, updates: Uint8Array[]) => void
+	private readonly compactTransaction: (id: string, state: Uint8Array) => void
 
 	async createRoom(room: RoomRecord): Promise<void> {
 		const { facilitator, participant, viewer } = room.tokens
@@ -202,6 +207,8 @@ export class SqliteStore implements RoomStore, FacilitationStore {
 	}
 
 	async close(): Promise<void> {
+		// Not awaited: whichever connection closes last checkpoints, and the WAL is durable anyway.
+		void this.checkpointer.stop()
 		if (this.db.open) this.db.close()
 	}
 }

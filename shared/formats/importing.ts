@@ -1,6 +1,7 @@
 import { validate, type Issue, type IssuePath } from '../issues'
 import { mapSchema } from '../model'
 import type { ImportResult } from './index'
+import { checkRecordCount } from './limits'
 import { migrateDocument } from './migrations'
 
 const startsWith = (path: IssuePath, prefix: IssuePath) => prefix.length <= path.length && prefix.every((key, i) => path[i] === key)
@@ -16,6 +17,8 @@ export function completeImport(
 	issues: Issue[] = [],
 	warnings: Issue[] = [],
 ): ImportResult {
+	const tooMany = checkRecordCount(document)
+	if (tooMany) return { ok: false, issues: [tooMany] }
 	const migrated = migrateDocument(document)
 	if (!migrated.ok) return { ok: false, issues: [...issues, ...migrated.issues.map((i) => ({ ...i, path: locate(i.path) }))] }
 	const checked = validate(mapSchema, migrated.document)

@@ -23,5 +23,3 @@ export const organisationShapeProps: RecordProps<OrganisationShape> = {
 		Object.entries(organisationFieldsSchema.shape).map(([key, schema]) => [key, zodValidator(schema)]),
 	) as { [K in keyof OrganisationFields]: T.Validator<OrganisationFields[K]> }),
 }
-
-export const DEFAULT_ORGANISATION_SIZE = { w: 200, h: 96 }

@@ -1,6 +1,7 @@
 import type { TLArrowShapeProps, TLDefaultColorStyle } from '@tldraw/tlschema'
 import type { PartnershipKind, Strength } from '../model/vocabulary'
 import type { PartnershipFields } from '../model/partnership'
+import { printable } from '../text'
 
 /** Colour of a partnership by kind; the legend and the exports use the same table. */
 export const kindColour: Record<PartnershipKind, TLDefaultColorStyle> = {
@@ -49,7 +50,7 @@ export function partnershipStyle(p: PartnershipFields): PartnershipStyle {
 		arrowheadStart: p.direction === 'mutual' ? 'arrow' : 'none',
 		arrowheadEnd: 'arrow',
 		opacity: p.visible ? 1 : INVISIBLE_OPACITY,
-		labelText: [marks, p.label].filter(Boolean).join(' '),
+		labelText: [marks, printable(p.label)].filter(Boolean).join(' '),
 	}
 }
 

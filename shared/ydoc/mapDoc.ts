@@ -65,7 +65,11 @@ export function readMigratedRecords(doc: Y.Doc): { records: unknown[]; issues: I
 export function docToMap(doc: Y.Doc): Projection {
 	const { records, issues } = readMigratedRecords(doc)
 	const projection = recordsToMap(records, readInfo(doc))
-	return { map: projection.map, issues: [...issues, ...projection.issues] }
+	// Entries a raw client wrote that are not records at all: readRecords leaves them out, say so.
+	const notRecords = [...recordsMap(doc).entries()]
+		.filter(([, entry]) => !(entry instanceof Y.Map))
+		.map(([id]) => issue(['records', id], 'entry is not a record', "l'entrée n'est pas un enregistrement", 'warning'))
+	return { map: projection.map, issues: [...issues, ...notRecords, ...projection.issues] }
 }
 
 /**

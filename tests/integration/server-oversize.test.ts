@@ -70,12 +70,22 @@ test('HTTP bodies over their limit get 413', async () => {
 
 test('the process accepts at most MAX_CONNECTIONS connections (503 beyond)', async () => {
 	const connections = async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { connections: number }).connections
-	await waitFor(async () => (await connections()) === 1, { what: 'only the watcher to remain' })
-	const other = await server.createRoom('Other')
-	const sockets = Array.from({ length: 4 }, () => RawSocket.to(server.wsUrl, other.room, other.tokens.viewer))
+	// The watcher reconnects on its own schedule: leave it out so the count is exact.
+	watcher.destroy()
+	await waitFor(async () => (await connections()) === 0, { what: 'every connection to be gone' })
+	// Five sockets over two rooms, so that no room is full (MAX_CONNECTIONS_PER_ROOM is 3).
+	const rooms = [await server.createRoom('Other'), await server.createRoom('Third')]
+	const sockets = Array.from({ length: 5 }, (_, i) => {
+		const r = rooms[i % 2] as CreatedRoom
+		return RawSocket.to(server.wsUrl, r.room, r.tokens.viewer)
+	})
 	await Promise.all(sockets.map((s) => s.opened))
+	await waitFor(() => sockets.every((s) => s.messages.length > 0), { what: 'every socket to be in its room' })
+	expect(await connections()).toBe(5)
+	const other = rooms[0] as CreatedRoom
 	expect(await upgradeStatus(server.wsUrl, other.room, other.tokens.viewer)).toBe(503)
-	for (const s of sockets) s.close()
-	await waitFor(async () => (await connections()) === 1, { what: 'the sockets to be gone' })
+	sockets[0]?.close()
+	await waitFor(async () => (await connections()) === 4, { what: 'one socket to be gone' })
 	expect(await upgradeStatus(server.wsUrl, other.room, other.tokens.viewer)).toBe(101)
+	for (const s of sockets) s.close()
 })
