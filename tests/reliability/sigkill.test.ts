@@ -99,10 +99,12 @@ test('SIGKILL as soon as a second client received edit k, at seeded k: every rec
 			for (const w of writers) w.provider.disconnect()
 		})
 
-		// Writers edit in bursts of 1 to 5 edits per tick, each, until the kill or the last edit.
+		// Writers edit in bursts of 1 to 5 edits per tick, each, until the kill or edit k. They stop
+		// at k: on a slow machine they could otherwise write past it, up to the last edit, before
+		// the observer sees k, and the next cycles would have nothing left to kill on.
 		const writing = setInterval(() => {
 			for (const [i, w] of writers.entries()) {
-				for (let b = 1 + rnd.int(5); b > 0 && !snapshot && written < TOTAL; b--) edit(w.doc, rnd, owned[i] as string[], { n: ++written, by: i })
+				for (let b = 1 + rnd.int(5); b > 0 && !snapshot && written < k; b--) edit(w.doc, rnd, owned[i] as string[], { n: ++written, by: i })
 			}
 		}, 1)
 		try {
