@@ -1,17 +1,11 @@
 import Database from 'better-sqlite3'
 import path from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
+import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 
-let servers: ServerProcess[] = []
-let clients: StockClient[] = []
-afterEach(async () => {
-	for (const c of clients) c.destroy()
-	clients = []
-	for (const s of servers) await s.stop()
-	servers = []
-})
+const { servers, clients } = stopAfterEach()
 
 /** Rows of a room's update log, read from the live SQLite file (WAL allows a concurrent reader). */
 function storedUpdates(dataDir: string, room: string): number {

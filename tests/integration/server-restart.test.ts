@@ -1,15 +1,9 @@
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
+import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 
-let servers: ServerProcess[] = []
-let clients: StockClient[] = []
-afterEach(async () => {
-	for (const c of clients) c.destroy()
-	clients = []
-	for (const s of servers) await s.stop()
-	servers = []
-})
+const { servers, clients } = stopAfterEach()
 
 const keysOf = (c: StockClient) => new Set(c.doc.getMap('records').keys())
 

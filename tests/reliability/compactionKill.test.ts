@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
 import path from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 import { random, reportFigures, scale, testSeed, wouldAdd } from './support'
@@ -13,14 +14,7 @@ import { random, reportFigures, scale, testSeed, wouldAdd } from './support'
  * Nothing may be lost, and nothing may come back twice (a list of unique ids stays unique).
  */
 
-let servers: ServerProcess[] = []
-let clients: StockClient[] = []
-afterEach(async () => {
-	for (const c of clients) c.destroy()
-	clients = []
-	for (const s of servers) await s.stop()
-	servers = []
-})
+const { servers, clients } = stopAfterEach()
 
 function storedRows(dataDir: string, room: string): { rows: number; integrity: string } {
 	const db = new Database(path.join(dataDir, 'maillage.sqlite'), { readonly: true, fileMustExist: true })

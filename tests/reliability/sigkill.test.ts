@@ -1,7 +1,8 @@
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
-import { stockClient, synced, type StockClient } from '../support/syncClient'
+import { stockClient, synced } from '../support/syncClient'
 import { random, reportFigures, scale, testSeed, wouldAdd, type Random } from './support'
 
 /**
@@ -12,14 +13,7 @@ import { random, reportFigures, scale, testSeed, wouldAdd, type Random } from '.
  * resend what the server never stored, so that in the end not one of the edits is lost.
  */
 
-let servers: ServerProcess[] = []
-let clients: StockClient[] = []
-afterEach(async () => {
-	for (const c of clients) c.destroy()
-	clients = []
-	for (const s of servers) await s.stop()
-	servers = []
-})
+const { servers, clients } = stopAfterEach()
 
 interface Edit {
 	n: number

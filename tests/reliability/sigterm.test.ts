@@ -1,7 +1,8 @@
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
-import { stockClient, synced, type StockClient } from '../support/syncClient'
+import { stockClient, synced } from '../support/syncClient'
 import { random, reportFigures, testSeed, wouldAdd } from './support'
 
 /**
@@ -11,14 +12,7 @@ import { random, reportFigures, testSeed, wouldAdd } from './support'
  * not one edit is missing.
  */
 
-let servers: ServerProcess[] = []
-let clients: StockClient[] = []
-afterEach(async () => {
-	for (const c of clients) c.destroy()
-	clients = []
-	for (const s of servers) await s.stop()
-	servers = []
-})
+const { servers, clients } = stopAfterEach()
 
 test('SIGTERM under load: 1001 for all, exit 0, nothing seen is lost, nothing written is lost', async () => {
 	const seed = testSeed('sigterm', 7606)
