@@ -3,12 +3,13 @@
 // up-to-date client without rebuilding on every start.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const built = join(root, 'client/dist/index.html')
-const stamp = join(root, 'client/dist/.build-stamp')
+// Kept outside client/dist, which the server serves as it is.
+const stamp = join(root, 'node_modules/.cache/maillage/client-build-stamp')
 // Only a digest of the key is written down, never the key.
 const wanted = createHash('sha256').update(process.env.TLDRAW_LICENSE_KEY ?? '').digest('hex')
 
@@ -35,5 +36,6 @@ if (stale) {
 		cwd: root,
 		stdio: 'inherit',
 	})
+	mkdirSync(dirname(stamp), { recursive: true })
 	writeFileSync(stamp, wanted)
 }
