@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client'
 import 'tldraw/tldraw.css'
 import './styles.css'
 import { I18nProvider, useI18n } from './i18n'
+import { registerServiceWorker } from './lib/serviceWorker'
 import { AdminPage } from './pages/AdminPage'
 import { CenteredCard } from './pages/CenteredCard'
 import { ProjectorPage } from './pages/ProjectorPage'
@@ -36,3 +37,4 @@ createRoot(root).render(
 		</I18nProvider>
 	</StrictMode>,
 )
+registerServiceWorker()

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { useI18n } from '../i18n'
 import { ApiError, fetchRoom, type RoomInfo } from '../lib/api'
 import { identity, rememberedName } from '../lib/identity'
+import { recallRoomInfo, rememberRoomInfo } from '../lib/roomInfoCache'
 import { roomTokenKey, takeToken } from '../lib/tokens'
 import type { RoomUser } from '../sync/useRoom'
 import { Board } from './Board'
@@ -19,9 +20,18 @@ export function RoomPage({ room }: { room: string }) {
 	useEffect(() => {
 		if (!token) return setState({ kind: 'failed', message: t('noToken') })
 		let live = true
+		const failed = (e: unknown): State => ({ kind: 'failed', status: e instanceof ApiError ? e.status : undefined, message: e instanceof Error ? e.message : String(e) })
 		fetchRoom(room, token).then(
-			(info) => live && setState({ kind: 'ready', info }),
-			(e: unknown) => live && setState({ kind: 'failed', status: e instanceof ApiError ? e.status : undefined, message: e instanceof Error ? e.message : String(e) }),
+			(info) => {
+				if (live) setState({ kind: 'ready', info })
+				void rememberRoomInfo(info, token)
+			},
+			async (e: unknown) => {
+				// fetch rejects (TypeError) only when the server cannot be reached: offline, the room
+				// opens as last seen and the map comes from IndexedDB. Any HTTP answer (401/403/404...) stands.
+				const remembered = e instanceof TypeError ? await recallRoomInfo(room, token) : undefined
+				if (live) setState(remembered ? { kind: 'ready', info: remembered } : failed(e))
+			},
 		)
 		return () => {
 			live = false

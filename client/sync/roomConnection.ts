@@ -174,8 +174,16 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
 	const onOnline = () => {
 		if (refused) return
 		if (state.status === 'offline') set({ status: everConnected ? 'reconnecting' : 'connecting' })
+		if (!provider.shouldConnect) return
+		// A socket that lived through the offline spell (Chromium keeps it, so may the OS) may be
+		// half-open, and no new 'sync' would ever take the status back to 'connected' on it: start
+		// a fresh one, whose sync exchanges whatever either side missed.
+		if (provider.wsconnected) {
+			provider.disconnect()
+			provider.connect()
+		}
 		// Reconnect now rather than at the end of the back-off.
-		if (provider.shouldConnect && !provider.wsconnected && !provider.wsconnecting) provider.connect()
+		else if (!provider.wsconnecting) provider.connect()
 	}
 	if (typeof window !== 'undefined') {
 		window.addEventListener('offline', onOffline)

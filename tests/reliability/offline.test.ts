@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto'
-import { createServer, Socket, type Server } from 'node:net'
 import { afterAll, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import type { TLRecord } from 'tldraw'
@@ -8,6 +7,7 @@ import { organisationToShape } from '../../shared/projection'
 import { connectRoom, type RoomConnection } from '../../client/sync/roomConnection'
 import { bindStoreToDoc } from '../../client/sync/yStoreBinding'
 import { headlessStore } from '../unit/support/syncNetwork'
+import { Cable } from '../support/cable'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 
@@ -16,45 +16,9 @@ import { stockClient, synced, type StockClient } from '../support/syncClient'
  * against a stand-in): a client loses its network, edits, closes its tab while still offline,
  * and meanwhile another participant edits too. Reopened once the network is back, the room
  * holds both sides' edits: the offline ones from IndexedDB (y-indexeddb), the others' from the
- * server, on the server as well as in both clients. The browser variant (Chromium offline
- * emulation) is left for later.
+ * server, on the server as well as in both clients. tests/e2e/offline.test.ts does the same in
+ * Chromium.
  */
-
-/** A TCP relay to the server whose cable can be pulled and plugged back. */
-class Cable {
-	private readonly sockets = new Set<Socket>()
-	private up = true
-	readonly server: Server
-	constructor(private readonly target: number) {
-		this.server = createServer((client) => {
-			if (!this.up) return void client.destroy()
-			const upstream = new Socket()
-			upstream.connect(this.target, '127.0.0.1')
-			for (const s of [client, upstream]) {
-				this.sockets.add(s)
-				s.on('error', () => undefined)
-				s.on('close', () => this.sockets.delete(s))
-			}
-			client.pipe(upstream).pipe(client)
-			client.on('close', () => upstream.destroy())
-			upstream.on('close', () => client.destroy())
-		})
-	}
-	listen(): Promise<number> {
-		return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port)))
-	}
-	pull(): void {
-		this.up = false
-		for (const s of this.sockets) s.destroy()
-	}
-	plug(): void {
-		this.up = true
-	}
-	close(): Promise<void> {
-		this.pull()
-		return new Promise((resolve) => this.server.close(() => resolve()))
-	}
-}
 
 let server: ServerProcess | undefined
 let cable: Cable | undefined
@@ -100,7 +64,7 @@ test('edits made offline survive a closed tab and merge with the others’ edits
 	await waitFor(() => other.doc.getMap('records').has('shape:cpas'), { what: 'the first edit to reach the other client' })
 
 	// The cable is pulled: the client edits offline; the other participant edits meanwhile.
-	cable.pull()
+	cable.set('down')
 	await waitFor(() => first.getState().status !== 'connected', { what: 'the client to notice' })
 	store.put([organisation('forem', 'Forem (offline)', 300)])
 	store.update(shapeId('cpas'), (shape) => ({ ...shape, x: 42 }))
@@ -119,7 +83,7 @@ test('edits made offline survive a closed tab and merge with the others’ edits
 	await new Promise((r) => setTimeout(r, 200))
 	first.destroy()
 
-	cable.plug()
+	cable.set('up')
 	const reopened = open()
 	await waitFor(() => reopened.getState().status === 'connected', { what: 'the reopened tab to connect' })
 	const reopenedStore = headlessStore()
