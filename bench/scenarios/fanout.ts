@@ -1,0 +1,74 @@
+import type { FanoutResult, FanoutRun } from '../clients/fanout'
+import { withWorkers, type Worker } from '../clients/pool'
+import { cpuMeter, rssMiB } from '../procStats'
+import { phaseMetrics } from '../servers/serverMetrics'
+import type { LaunchedServer } from '../servers/launch'
+import { latencySummary, round } from '../stats'
+import type { Scenario, ScenarioResult } from './types'
+
+/** Deals rooms to workers whole, so that every edit and all its arrivals are seen by one process. */
+function deal<T>(items: T[], hands: number): T[][] {
+	const out = Array.from({ length: hands }, () => [] as T[])
+	items.forEach((item, i) => out[i % hands]?.push(item))
+	return out
+}
+
+async function phase(workers: Worker[], server: LaunchedServer, run: FanoutRun, clients: number): Promise<ScenarioResult> {
+	const { pids } = server
+	const serverMetrics = await Promise.all(server.metricsUrls.map(phaseMetrics))
+	const cpu = cpuMeter(pids)
+	const results: FanoutResult[] = await Promise.all(workers.map((w) => w.call('fanout.run', run)))
+	const cpuSec = cpu.stop()
+	const serverStats = await Promise.all(serverMetrics.map((read) => read()))
+	const deliveries = results.reduce((n, r) => n + r.deliveries, 0)
+	const measuredEdits = results.reduce((n, r) => n + r.measuredEdits, 0)
+	const completedEdits = results.reduce((n, r) => n + r.completedEdits, 0)
+	const latencies = results.flatMap((r) => r.latencies)
+	const summary = latencySummary(latencies)
+	return {
+		updatesPerSec: round(deliveries / (run.measureMs / 1000), 0),
+		p50Ms: round(summary.p50Ms),
+		p95Ms: round(summary.p95Ms),
+		p99Ms: round(summary.p99Ms),
+		rssMiB: round(rssMiB(pids), 1),
+		cpuSec: round(cpuSec),
+		details: {
+			mode: run.mode,
+			clients,
+			editsPerSec: round(measuredEdits / (run.measureMs / 1000), 0),
+			measuredEdits,
+			completedEdits,
+			/** Edits sent in the window that never reached every peer before the drain ended. */
+			incompleteEdits: measuredEdits - completedEdits,
+			converged: results.every((r) => r.converged),
+			/** Maillage only, per process: event-loop lag over the phase, GC and compaction time. */
+			...(serverStats.length > 0 ? { server: serverStats } : {}),
+		},
+	}
+}
+
+/**
+ * Fan-out: R rooms x C clients (one stock provider per room, the others light clients), every
+ * client moving its own tldraw shape. Steady phase: a fixed edit rate, latency from an edit to
+ * its arrival at every other client. Saturated phase: each client keeps `window` edits in flight
+ * (the next leaves when one has reached every peer), so the delivered rate is what the server
+ * sustains on this machine.
+ */
+export const fanout: Scenario = async (server, config) => {
+	const c = config.fanout
+	const rooms = await server.createRooms(c.rooms)
+	return withWorkers(Math.min(c.workers, c.rooms), async (workers) => {
+		const hands = deal(rooms, workers.length)
+		await Promise.all(
+			workers.map((w, i) =>
+				w.call('fanout.setup', { target: server.target, rooms: hands[i] ?? [], clientsPerRoom: c.clientsPerRoom, connectTimeoutMs: 60_000 }),
+			),
+		)
+		const clients = c.rooms * c.clientsPerRoom
+		const common = { rateHz: c.rateHz, window: c.window, warmupMs: c.warmupMs, drainMs: c.drainMs }
+		const steady = await phase(workers, server, { ...common, mode: 'steady', measureMs: c.measureMs }, clients)
+		const saturated = await phase(workers, server, { ...common, mode: 'saturate', measureMs: c.saturateMs, warmupMs: 1000 }, clients)
+		await Promise.all(workers.map((w) => w.call('fanout.close')))
+		return { fanout: steady, fanoutMax: saturated }
+	})
+}
