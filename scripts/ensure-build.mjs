@@ -35,6 +35,9 @@ if (stale) {
 	execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
 		stdio: 'inherit',
+		// Always a production build, even when called from the tests (vitest sets NODE_ENV=test,
+		// which would build a client without its production-only parts, the service worker).
+		env: { ...process.env, NODE_ENV: 'production' },
 	})
 	mkdirSync(dirname(stamp), { recursive: true })
 	writeFileSync(stamp, wanted)

@@ -146,7 +146,11 @@ describe('offline in the browser', { timeout: 60_000 }, () => {
 		// The page is now kept by the service worker (client/public/sw.js) and the room's info by
 		// RoomPage. Pulling the cable too makes sure nothing reaches the server, whatever Chromium's
 		// offline emulation covers (service workers, sockets).
-		await waitFor(() => a.page.evaluate(() => navigator.serviceWorker.controller !== null), { what: 'the service worker to control the page' })
+		// The worker installs in the background after a load; an install cut short by the pulled
+		// cable of the tests above is tried again at the next load, as a user's next visit would.
+		const controlled = () => a.page.evaluate(() => navigator.serviceWorker.controller !== null)
+		if (!(await controlled())) await a.page.reload()
+		await waitFor(controlled, { timeout: 20_000, what: 'the service worker to control the page' })
 		cable.set('down')
 		await a.context.setOffline(true)
 		try {
