@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { analyseMap } from '../../shared/analysis'
 import { chimayMap } from '../../shared/demo'
@@ -11,25 +11,12 @@ import { mapSchema, type MaillageMap } from '../../shared/model'
 import { readRoomStatus } from '../../shared/roomStatus'
 import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
 import type { VersionSummary } from '../../server/persistence/types'
-import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
+import { serverForFile } from '../support/cleanup'
+import { waitFor, type CreatedRoom } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 
-let server: ServerProcess
-const clients: StockClient[] = []
-
-beforeAll(async () => {
-	server = await ServerProcess.start()
-})
-afterAll(async () => {
-	for (const c of clients) c.destroy()
-	await server?.stop()
-})
-
-function client(room: CreatedRoom, role: keyof CreatedRoom['tokens']): StockClient {
-	const c = stockClient(server.wsUrl, room.room, room.tokens[role])
-	clients.push(c)
-	return c
-}
+const fixture = serverForFile()
+const client = fixture.client.bind(fixture)
 
 const stateOf = (doc: Y.Doc) => Y.encodeStateVector(doc).toString()
 const mapOf = (c: StockClient) => docToMap(c.doc).map
@@ -37,19 +24,19 @@ const mapOf = (c: StockClient) => docToMap(c.doc).map
 const holds = (c: StockClient, map: MaillageMap) => sameValue(mapOf(c), map)
 
 async function json<T>(pathname: string, token: string | undefined, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
-	const res = await server.api(pathname, { token, ...init })
+	const res = await fixture.server.api(pathname, { token, ...init })
 	return { status: res.status, body: (await res.json()) as T }
 }
 
 async function text(pathname: string, token: string): Promise<{ status: number; body: string; headers: Headers }> {
-	const res = await server.api(pathname, { token })
+	const res = await fixture.server.api(pathname, { token })
 	return { status: res.status, body: Buffer.from(await res.arrayBuffer()).toString('utf8'), headers: res.headers }
 }
 
 /** Writes a map from a facilitator's stock client and waits until the server holds it. */
 async function drawn(room: CreatedRoom, author: StockClient, map: MaillageMap): Promise<void> {
 	writeMapToDoc(author.doc, map)
-	const check = stockClient(server.wsUrl, room.room, room.tokens.viewer)
+	const check = stockClient(fixture.server.wsUrl, room.room, room.tokens.viewer)
 	try {
 		await waitFor(async () => {
 			await synced(check)
@@ -70,7 +57,7 @@ describe('versions, diff and restore', () => {
 	const base = (suffix = '') => `/api/rooms/${room.room}${suffix}`
 
 	beforeAll(async () => {
-		room = await server.createRoom('Réseau ISP')
+		room = await fixture.server.createRoom('Réseau ISP')
 		author = client(room, 'facilitator')
 		participant = client(room, 'participant')
 		await Promise.all([synced(author), synced(participant)])
@@ -135,11 +122,11 @@ describe('versions, diff and restore', () => {
 		expect((await text(base('/diff?to=now'), room.tokens.viewer)).status).toBe(400)
 		expect((await text(base('/diff?from=nope'), room.tokens.viewer)).status).toBe(404)
 		expect((await text(base(`/versions/${v1.id}/export/more`), room.tokens.viewer)).status).toBe(404)
-		const other = await server.createRoom('Other')
+		const other = await fixture.server.createRoom('Other')
 		// A version of this room is nothing in another one, even for its facilitator.
 		expect((await text(`/api/rooms/${other.room}/versions/${v1.id}/export`, other.tokens.facilitator)).status).toBe(404)
 		expect((await text(base(`/versions/${v1.id}/export`), other.tokens.facilitator)).status).toBe(403)
-		expect((await fetch(`${server.url}/healthz`)).ok).toBe(true)
+		expect((await fetch(`${fixture.server.url}/healthz`)).ok).toBe(true)
 	})
 
 	test('diff between a version and now: added, removed, changed field by field, moves apart', async () => {
@@ -195,7 +182,7 @@ describe('versions, diff and restore', () => {
 		const backupMap = importMap(backupFile.body, 'json')
 		expect(backupMap.ok && sameValue(backupMap.map, beforeRestore)).toBe(true)
 
-		const undone = await json<{ backup: VersionSummary }>(base(`/versions/${backup.id}/restore`), server.adminToken, { method: 'POST' })
+		const undone = await json<{ backup: VersionSummary }>(base(`/versions/${backup.id}/restore`), fixture.server.adminToken, { method: 'POST' })
 		expect(undone.status).toBe(200)
 		expect(undone.body.backup).toMatchObject({ number: 3, kind: 'before-restore', restoring: backup.id, createdBy: { role: 'admin' } })
 		for (const c of [author, participant]) await waitFor(() => holds(c, beforeRestore), { what: 'the restore to be undone' })
@@ -221,7 +208,7 @@ describe('analysis and ego endpoints', () => {
 	let author: StockClient
 
 	beforeAll(async () => {
-		room = await server.createRoom('Analysis')
+		room = await fixture.server.createRoom('Analysis')
 		author = client(room, 'facilitator')
 		await synced(author)
 	})
@@ -281,7 +268,7 @@ describe('analysis and ego endpoints', () => {
 })
 
 test('lock and versions survive a restart; versions cannot be rewritten', async () => {
-	const room = await server.createRoom('Durable')
+	const room = await fixture.server.createRoom('Durable')
 	const author = client(room, 'facilitator')
 	await synced(author)
 	await drawn(room, author, chimayMap)
@@ -290,9 +277,9 @@ test('lock and versions survive a restart; versions cannot be rewritten', async 
 	expect((await json(`/api/rooms/${room.room}/lock`, room.tokens.facilitator, { method: 'POST', body: { name: 'Anne' } })).status).toBe(200)
 	const before = (await json(`/api/rooms/${room.room}`, room.tokens.participant)).body
 
-	await server.kill('SIGKILL')
+	await fixture.server.kill('SIGKILL')
 	author.destroy()
-	server = await server.restart()
+	await fixture.restart()
 
 	expect((await json(`/api/rooms/${room.room}`, room.tokens.participant)).body).toEqual(before)
 	expect((await json<{ versions: VersionSummary[] }>(`/api/rooms/${room.room}/versions`, room.tokens.viewer)).body.versions).toEqual([saved])
@@ -306,10 +293,10 @@ test('lock and versions survive a restart; versions cannot be rewritten', async 
 	participant.doc.getMap('records').set('after-restart', 1)
 	facilitator.doc.getMap('records').set('facilitator-after-restart', 1)
 	await waitFor(() => participant.doc.getMap('records').get('facilitator-after-restart') === 1, { what: 'the facilitator edit' })
-	await waitFor(async () => (await server.metric('maillage_locked_writes_dropped_total')) > 0, { what: 'the participant write to be dropped' })
+	await waitFor(async () => (await fixture.server.metric('maillage_locked_writes_dropped_total')) > 0, { what: 'the participant write to be dropped' })
 	expect(facilitator.doc.getMap('records').has('after-restart')).toBe(false)
 
-	const db = new Database(path.join(server.dataDir, 'maillage.sqlite'), { fileMustExist: true, timeout: 5000 })
+	const db = new Database(path.join(fixture.server.dataDir, 'maillage.sqlite'), { fileMustExist: true, timeout: 5000 })
 	try {
 		expect(() => db.prepare('UPDATE versions SET label = ? WHERE id = ?').run('rewritten', saved.id)).toThrow(/immutable/)
 	} finally {

@@ -1,34 +1,21 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { chimayMap } from '../../shared/demo'
 import { exportFormats, exportMap, importMap } from '../../shared/formats'
 import { mapSchema, type MaillageMap } from '../../shared/model'
 import { recordsMap } from '../../shared/ydoc/recordCodec'
 import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
-import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
-import { stockClient, synced, type StockClient } from '../support/syncClient'
+import { serverForFile } from '../support/cleanup'
+import { waitFor, type CreatedRoom } from '../support/server'
+import { synced, type StockClient } from '../support/syncClient'
 
-let server: ServerProcess
-const clients: StockClient[] = []
-
-beforeAll(async () => {
-	server = await ServerProcess.start()
-})
-afterAll(async () => {
-	for (const c of clients) c.destroy()
-	await server?.stop()
-})
-
-function client(room: CreatedRoom, role: keyof CreatedRoom['tokens']): StockClient {
-	const c = stockClient(server.wsUrl, room.room, room.tokens[role])
-	clients.push(c)
-	return c
-}
+const fixture = serverForFile()
+const client = fixture.client.bind(fixture)
 
 const stateOf = (doc: Y.Doc) => Y.encodeStateVector(doc).toString()
 
 async function exported(room: CreatedRoom, query: string, token = room.tokens.viewer) {
-	const res = await server.api(`/api/rooms/${room.room}/export?${query}`, { token })
+	const res = await fixture.server.api(`/api/rooms/${room.room}/export?${query}`, { token })
 	// Decoded by hand: res.text() would drop the byte-order mark the CSV export starts with.
 	return { res, body: Buffer.from(await res.arrayBuffer()).toString('utf8') }
 }
@@ -38,7 +25,7 @@ describe('export', () => {
 	let author: StockClient
 
 	beforeAll(async () => {
-		room = await server.createRoom('Réseau ISP de Chimay')
+		room = await fixture.server.createRoom('Réseau ISP de Chimay')
 		author = client(room, 'facilitator')
 		await synced(author)
 		// Built by a stock client, as the browser does: the server only ever sees Yjs updates.
@@ -67,7 +54,7 @@ describe('export', () => {
 	})
 
 	test('strip=1 leaves out contact persons and carriers’ names', async () => {
-		const withPeople = await server.createRoom('People')
+		const withPeople = await fixture.server.createRoom('People')
 		const writer = client(withPeople, 'facilitator')
 		await synced(writer)
 		writeMapToDoc(writer.doc, {
@@ -82,8 +69,8 @@ describe('export', () => {
 
 	test('bad format 400, no token 401, token of another room 403', async () => {
 		expect((await exported(room, 'format=pdf')).res.status).toBe(400)
-		expect((await server.api(`/api/rooms/${room.room}/export?format=json`)).status).toBe(401)
-		const other = await server.createRoom('Other')
+		expect((await fixture.server.api(`/api/rooms/${room.room}/export?format=json`)).status).toBe(401)
+		const other = await fixture.server.createRoom('Other')
 		expect((await exported(room, 'format=json', other.tokens.facilitator)).res.status).toBe(403)
 	})
 
@@ -102,10 +89,10 @@ describe('export', () => {
 		const { body } = await exported(room, 'format=json')
 		const back = importMap(body, 'json')
 		expect(back.ok && back.map).toEqual(chimayMap)
-		const issues = (await (await server.api(`/api/rooms/${room.room}/issues`, { token: room.tokens.viewer })).json()) as { issues: { path: unknown[] }[] }
+		const issues = (await (await fixture.server.api(`/api/rooms/${room.room}/issues`, { token: room.tokens.viewer })).json()) as { issues: { path: unknown[] }[] }
 		expect(issues.issues.length).toBeGreaterThanOrEqual(1)
 		expect(JSON.stringify(issues.issues)).toContain('broken')
-		expect((await fetch(`${server.url}/healthz`)).ok).toBe(true)
+		expect((await fetch(`${fixture.server.url}/healthz`)).ok).toBe(true)
 	})
 })
 
@@ -122,11 +109,11 @@ describe('import', () => {
 	})
 
 	test.each(['json', 'graphml', 'gexf', 'csv'] as const)('a %s file replaces the map, live for connected clients', async (format) => {
-		const room = await server.createRoom(`Import ${format}`)
+		const room = await fixture.server.createRoom(`Import ${format}`)
 		const watcher = client(room, 'participant')
 		await synced(watcher)
 		writeMapToDoc(watcher.doc, chimayMap)
-		const res = await server.api(`/api/rooms/${room.room}/import?format=${format}`, {
+		const res = await fixture.server.api(`/api/rooms/${room.room}/import?format=${format}`, {
 			token: room.tokens.facilitator,
 			raw: exportMap(small, format).body,
 		})
@@ -137,7 +124,7 @@ describe('import', () => {
 	})
 
 	test('an invalid file is refused with its issues and the room is untouched', async () => {
-		const room = await server.createRoom('Bad import')
+		const room = await fixture.server.createRoom('Bad import')
 		const watcher = client(room, 'participant')
 		await synced(watcher)
 		writeMapToDoc(watcher.doc, small)
@@ -148,22 +135,22 @@ describe('import', () => {
 			['graphml', '<graphml><unclosed'],
 			['csv', '\u0000\u0001garbage'],
 		] as const) {
-			const res = await server.api(`/api/rooms/${room.room}/import?format=${format}`, { token: room.tokens.facilitator, raw: body })
+			const res = await fixture.server.api(`/api/rooms/${room.room}/import?format=${format}`, { token: room.tokens.facilitator, raw: body })
 			expect(res.status).toBe(422)
 			const answer = (await res.json()) as { ok: boolean; issues: unknown[] }
 			expect(answer.ok).toBe(false)
 			expect(answer.issues.length).toBeGreaterThan(0)
 		}
-		expect((await server.api(`/api/rooms/${room.room}/import?format=docx`, { token: room.tokens.facilitator, raw: '{}' })).status).toBe(400)
+		expect((await fixture.server.api(`/api/rooms/${room.room}/import?format=docx`, { token: room.tokens.facilitator, raw: '{}' })).status).toBe(400)
 		expect((await exported(room, 'format=json')).body).toBe(exportMap(small, 'json').body)
 	})
 
 	test('an import into a room nobody has open is stored and survives a crash', async () => {
-		const room = await server.createRoom('Cold import')
-		const res = await server.api(`/api/rooms/${room.room}/import?format=json`, { token: server.adminToken, raw: exportMap(small, 'json').body })
+		const room = await fixture.server.createRoom('Cold import')
+		const res = await fixture.server.api(`/api/rooms/${room.room}/import?format=json`, { token: fixture.server.adminToken, raw: exportMap(small, 'json').body })
 		expect(res.status).toBe(200)
-		await server.kill('SIGKILL')
-		server = await server.restart()
+		await fixture.server.kill('SIGKILL')
+		await fixture.restart()
 		const { body } = await exported(room, 'format=json')
 		expect(body).toBe(exportMap(small, 'json').body)
 	})
