@@ -13,6 +13,12 @@ export interface BenchConfig {
 		/** Saturation phase: each client keeps `window` edits in flight. */
 		saturateMs: number
 		window: number
+		/**
+		 * Saturated rounds per server, interleaved (every server's round 1, then every server's round
+		 * 2, ...), each on a fresh process; the median round is reported. The machine's speed drifts
+		 * over minutes, and one round per server let that drift decide the ratios.
+		 */
+		saturatedRounds: number
 		drainMs: number
 		workers: number
 	}
@@ -26,7 +32,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 	full: {
 		name: 'full',
 		freshServers: true,
-		fanout: { rooms: 20, clientsPerRoom: 50, rateHz: 1, warmupMs: 3000, measureMs: 20_000, saturateMs: 10_000, window: 2, drainMs: 5000, workers: 2 },
+		fanout: { rooms: 20, clientsPerRoom: 50, rateHz: 1, warmupMs: 3000, measureMs: 12_000, saturateMs: 10_000, window: 2, saturatedRounds: 3, drainMs: 5000, workers: 2 },
 		connections: { sockets: 5000, rooms: 100, concurrency: 100, settleMs: 1500, idleMs: 3000 },
 		largeMap: { organisations: 1000, partnerships: 3000, newClients: 5, exports: 5, settleMs: 1000 },
 		churn: { durationMs: 60_000, roomsPerCycle: 10, clientsPerRoom: 5, editsPerClient: 3, settleMs: 5000 },
@@ -34,7 +40,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 	quick: {
 		name: 'quick',
 		freshServers: true,
-		fanout: { rooms: 4, clientsPerRoom: 10, rateHz: 1, warmupMs: 2000, measureMs: 10_000, saturateMs: 5000, window: 2, drainMs: 3000, workers: 2 },
+		fanout: { rooms: 4, clientsPerRoom: 10, rateHz: 1, warmupMs: 2000, measureMs: 10_000, saturateMs: 5000, window: 2, saturatedRounds: 1, drainMs: 3000, workers: 2 },
 		connections: { sockets: 500, rooms: 10, concurrency: 50, settleMs: 1000, idleMs: 2000 },
 		largeMap: { organisations: 1000, partnerships: 3000, newClients: 3, exports: 3, settleMs: 1000 },
 		churn: { durationMs: 10_000, roomsPerCycle: 5, clientsPerRoom: 4, editsPerClient: 2, settleMs: 4000 },
@@ -42,7 +48,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 	smoke: {
 		name: 'smoke',
 		freshServers: false,
-		fanout: { rooms: 1, clientsPerRoom: 3, rateHz: 2, warmupMs: 300, measureMs: 2000, saturateMs: 1000, window: 1, drainMs: 2000, workers: 1 },
+		fanout: { rooms: 1, clientsPerRoom: 3, rateHz: 2, warmupMs: 300, measureMs: 2000, saturateMs: 1000, window: 1, saturatedRounds: 2, drainMs: 2000, workers: 1 },
 		connections: { sockets: 20, rooms: 2, concurrency: 10, settleMs: 100, idleMs: 200 },
 		largeMap: { organisations: 20, partnerships: 30, newClients: 1, exports: 1, settleMs: 100 },
 		churn: { durationMs: 1000, roomsPerCycle: 2, clientsPerRoom: 2, editsPerClient: 1, settleMs: 300 },

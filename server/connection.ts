@@ -12,8 +12,7 @@ export class Connection implements Peer {
 	messagesOut = 0
 	/** Set once the ws has answered a ping since the last keepalive round. */
 	alive = true
-	// Label lookups resolved once: these counters move on every frame.
-	private readonly counters
+	private readonly traffic: Metrics['traffic']
 
 	constructor(
 		readonly socket: WebSocket,
@@ -21,19 +20,14 @@ export class Connection implements Peer {
 		readonly role: Role,
 		metrics: Metrics,
 	) {
-		this.counters = {
-			messagesIn: metrics.messages.labels('in'),
-			bytesIn: metrics.bytes.labels('in'),
-			messagesOut: metrics.messages.labels('out'),
-			bytesOut: metrics.bytes.labels('out'),
-		}
+		this.traffic = metrics.traffic
 	}
 
 	countIn(bytes: number): void {
 		this.bytesIn += bytes
 		this.messagesIn++
-		this.counters.messagesIn.inc()
-		this.counters.bytesIn.inc(bytes)
+		this.traffic.bytesIn += bytes
+		this.traffic.messagesIn++
 	}
 
 	private readonly onSent = (error?: Error | null) => {
@@ -44,8 +38,8 @@ export class Connection implements Peer {
 		if (this.socket.readyState !== WebSocket.OPEN) return
 		this.bytesOut += message.byteLength
 		this.messagesOut++
-		this.counters.messagesOut.inc()
-		this.counters.bytesOut.inc(message.byteLength)
+		this.traffic.messagesOut++
+		this.traffic.bytesOut += message.byteLength
 		this.socket.send(message, { binary: true }, this.onSent)
 	}
 

@@ -7,12 +7,36 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
 	const registry = new Registry()
 	collectDefaultMetrics({ register: registry })
+	// Moved on every frame: plain numbers, handed to the counters at scrape time (a labelled
+	// prom-client inc per frame and per peer showed in the fan-out profile).
+	const traffic = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 }
 	const metrics = {
 		registry,
+		traffic,
 		connections: new Gauge({ name: 'maillage_connections', help: 'Open WebSocket connections', labelNames: ['role'] as const, registers: [registry] }),
 		roomsLoaded: new Gauge({ name: 'maillage_rooms_loaded', help: 'Rooms whose document is in memory', registers: [registry] }),
-		messages: new Counter({ name: 'maillage_messages_total', help: 'WebSocket messages', labelNames: ['direction'] as const, registers: [registry] }),
-		bytes: new Counter({ name: 'maillage_bytes_total', help: 'WebSocket payload bytes', labelNames: ['direction'] as const, registers: [registry] }),
+		messages: new Counter({
+			name: 'maillage_messages_total',
+			help: 'WebSocket messages',
+			labelNames: ['direction'] as const,
+			registers: [registry],
+			collect() {
+				this.reset()
+				this.inc({ direction: 'in' }, traffic.messagesIn)
+				this.inc({ direction: 'out' }, traffic.messagesOut)
+			},
+		}),
+		bytes: new Counter({
+			name: 'maillage_bytes_total',
+			help: 'WebSocket payload bytes',
+			labelNames: ['direction'] as const,
+			registers: [registry],
+			collect() {
+				this.reset()
+				this.inc({ direction: 'in' }, traffic.bytesIn)
+				this.inc({ direction: 'out' }, traffic.bytesOut)
+			},
+		}),
 		rejectedFrames: new Counter({
 			name: 'maillage_rejected_frames_total',
 			help: 'Frames that closed their connection: malformed or over the size limit',

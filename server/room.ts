@@ -84,6 +84,12 @@ interface PendingUpdate {
 
 const isUpdate = (entry: Pending | PendingUpdate): entry is PendingUpdate => 'update' in entry
 
+/** A peer's update received this turn, not applied yet (see `applyIncoming`). */
+interface Incoming {
+	peer: Peer
+	update: Uint8Array
+}
+
 const seconds = (since: number) => (performance.now() - since) / 1000
 
 function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -95,15 +101,17 @@ function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 /**
  * The room core: one Y.Doc, its awareness and its peers.
  *
- * Durability before visibility: every document update is applied in memory, queued, appended
- * to the store in one transaction per event-loop turn, and only then relayed. Everything
- * derived from the document (relayed updates, sync step 2 answers) waits for the updates
- * applied before it to be committed, so an edit any peer has seen survives a crash.
+ * The updates peers send during one event-loop turn are applied together, as one Yjs
+ * transaction, at the end of the turn. Durability before visibility: what a transaction
+ * changed is queued, appended to the store, and only then relayed. Everything derived from the
+ * document (relayed updates, sync step 2 answers) waits for the updates applied before it to be
+ * committed, so an edit any peer has seen survives a crash.
  */
 export class Room {
-	readonly doc: Y.Doc
+	private readonly ydoc: Y.Doc
 	readonly awareness: awarenessProtocol.Awareness
 	private readonly peers = new Map<Peer, Set<number>>()
+	private incoming: Incoming[] = []
 	private pendingUpdates: Uint8Array[] = []
 	private readonly outbox: (Pending | PendingUpdate)[] = []
 	private appliedSeq = 0
@@ -124,7 +132,7 @@ export class Room {
 		storedCount: number,
 		private readonly options: RoomOptions,
 	) {
-		this.doc = doc
+		this.ydoc = doc
 		this.storedCount = storedCount
 		this.awareness = new awarenessProtocol.Awareness(doc)
 		this.awareness.setLocalState(null)
@@ -147,6 +155,12 @@ export class Room {
 		}
 	}
 
+	/** The document, with every update received so far applied. */
+	get doc(): Y.Doc {
+		this.applyIncoming()
+		return this.ydoc
+	}
+
 	get peerCount(): number {
 		return this.peers.size
 	}
@@ -163,7 +177,7 @@ export class Room {
 		this.peers.set(peer, new Set())
 		peer.send(encodeMessage((e) => {
 			encoding.writeVarUint(e, messageType.sync)
-			syncProtocol.writeSyncStep1(e, this.doc)
+			syncProtocol.writeSyncStep1(e, this.ydoc)
 		}))
 		const states = this.awareness.getStates()
 		if (states.size > 0) peer.send(this.awarenessMessage([...states.keys()]))
@@ -212,10 +226,15 @@ export class Room {
 					throw new MalformedMessageError(`unknown message type ${type}`)
 			}
 		} catch (error) {
-			this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
-			this.leave(peer)
-			peer.close(closeReason.malformed)
+			this.reject(peer, error)
 		}
+	}
+
+	/** A frame of `peer` is malformed: that peer is closed (4400), the room goes on. */
+	private reject(peer: Peer, error: unknown): void {
+		this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
+		this.leave(peer)
+		peer.close(closeReason.malformed)
 	}
 
 	/**
@@ -240,7 +259,7 @@ export class Room {
 				const answer = encodeMessage((e) => {
 					encoding.writeVarUint(e, messageType.sync)
 					encoding.writeVarUint(e, syncMessageType.step2)
-					encoding.writeVarUint8Array(e, isEmptyStateVector(stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, stateVector))
+					encoding.writeVarUint8Array(e, isEmptyStateVector(stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.ydoc, stateVector))
 				})
 				this.sendWhenDurable(peer, answer)
 				return
@@ -256,9 +275,9 @@ export class Room {
 					if (!isEmptyUpdate(update)) this.options.hooks?.onLockedWriteDropped?.(this.name)
 					return
 				}
-				// Decoding first rejects a malformed update before any part of it is integrated.
-				Y.decodeUpdate(update)
-				Y.applyUpdate(this.doc, update, peer)
+				if (isEmptyUpdate(update)) return
+				this.incoming.push({ peer, update })
+				this.scheduleFlush()
 				return
 			}
 			default:
@@ -287,7 +306,7 @@ export class Room {
 		if (!unlocking) return
 		const ask = encodeMessage((e) => {
 			encoding.writeVarUint(e, messageType.sync)
-			syncProtocol.writeSyncStep1(e, this.doc)
+			syncProtocol.writeSyncStep1(e, this.ydoc)
 		})
 		for (const peer of this.peers.keys()) if (peer.role === 'participant') peer.send(ask)
 	}
@@ -301,6 +320,7 @@ export class Room {
 
 	/** An update another process stored before publishing it: applied and relayed here, not stored again. */
 	receiveRemote(update: Uint8Array): void {
+		// Behind the updates peers here sent before it, so that peers get them in that order.
 		if (!this.isClosed) Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
 	}
 
@@ -318,7 +338,53 @@ export class Room {
 	/** Changes the document from the server side (an import); relayed to every peer once durable. */
 	transact(change: (doc: Y.Doc) => void): void {
 		if (this.isClosed) throw new Error(`room ${this.name} is closed`)
-		this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+		// After what peers sent before: a restore must win over the edits it follows.
+		const doc = this.doc
+		doc.transact(() => change(doc), SERVER_ORIGIN)
+	}
+
+	// ─── Applying peers' updates ─────────────────────────────────────────────────────────────
+
+	/**
+	 * Applies the updates received since the last turn in one Yjs transaction. Under load a turn
+	 * brings dozens of edits per room: together they cost one transaction, one stored row and one
+	 * relayed message instead of one each. Each update is decoded first, so that nothing of a
+	 * malformed one is integrated; its sender is closed (4400) and what it sent after it in the
+	 * turn is dropped, as frames of a closed connection, while the others' edits land.
+	 */
+	private applyIncoming(): void {
+		const batch = this.incoming
+		if (batch.length === 0 || this.failed) return
+		this.incoming = []
+		const rejected = new Set<Peer>()
+		const valid: Incoming[] = []
+		for (const entry of batch) {
+			if (rejected.has(entry.peer)) continue
+			try {
+				Y.decodeUpdate(entry.update)
+				valid.push(entry)
+			} catch (error) {
+				rejected.add(entry.peer)
+				this.reject(entry.peer, error)
+			}
+		}
+		const first = valid[0]
+		if (!first) return
+		// The relay skips the sender only when the transaction holds nothing but its own edits.
+		const origin = valid.every((v) => v.peer === first.peer) ? first.peer : undefined
+		const failed = new Set<Peer>()
+		this.ydoc.transact(() => {
+			for (const { peer, update } of valid) {
+				if (failed.has(peer)) continue
+				try {
+					Y.applyUpdate(this.ydoc, update)
+				} catch (error) {
+					// Well-formed but impossible to integrate (a reference to a struct that is not a type).
+					failed.add(peer)
+					this.reject(peer, error)
+				}
+			}
+		}, origin)
 	}
 
 	// ─── Durability ──────────────────────────────────────────────────────────────────────────
@@ -329,7 +395,7 @@ export class Room {
 	 * loop: it is encoded once and reused until the document changes.
 	 */
 	private fullState(): Uint8Array {
-		return (this.cachedState ??= Y.encodeStateAsUpdate(this.doc))
+		return (this.cachedState ??= Y.encodeStateAsUpdate(this.ydoc))
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -352,6 +418,7 @@ export class Room {
 
 	/** Resolves once every update applied so far is durable; rejects if persisting fails. */
 	whenDurable(): Promise<void> {
+		this.applyIncoming()
 		if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`))
 		if (this.durableSeq === this.appliedSeq) return Promise.resolve()
 		return new Promise((resolve, reject) => this.outbox.push({ watermark: this.appliedSeq, run: resolve, fail: reject }))
@@ -362,6 +429,7 @@ export class Room {
 		this.flushScheduled = true
 		// Updates arriving in the same turn (one burst of frames) share one transaction.
 		setImmediate(() => {
+			this.applyIncoming()
 			this.flushScheduled = false
 			void this.flush()
 		})
@@ -397,6 +465,7 @@ export class Room {
 
 	/** Waits until nothing is queued nor being written. */
 	private async settle(): Promise<void> {
+		this.applyIncoming()
 		while (!this.failed && (this.flushRun || this.pendingUpdates.length > 0 || this.compacting)) {
 			await this.flush()
 			await this.compacting
@@ -505,8 +574,9 @@ export class Room {
 		this.cachedState = undefined
 		this.awareness.off('update', this.onAwarenessUpdate)
 		this.awareness.destroy()
-		this.doc.off('update', this.onDocUpdate)
-		this.doc.destroy()
+		this.incoming = []
+		this.ydoc.off('update', this.onDocUpdate)
+		this.ydoc.destroy()
 	}
 
 	// ─── Awareness ───────────────────────────────────────────────────────────────────────────

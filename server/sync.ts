@@ -34,9 +34,10 @@ function refuseUpgrade(socket: Duplex, status: number): void {
 	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
 }
 
+/** The frame's bytes, not copied: ws hands over a fresh Buffer per message (binaryType nodebuffer). */
 function toBytes(data: RawData): Uint8Array {
-	const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
-	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+	if (Buffer.isBuffer(data)) return data
+	return Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data)
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { readMetric, ServerProcess, tempDataDir } from '../support/server'
+import { readMetric, ServerProcess, tempDataDir, waitFor } from '../support/server'
 import { RawSocket, stockClient, synced } from '../support/syncClient'
 
 let server: ServerProcess
@@ -44,6 +44,12 @@ describe('health and metrics', () => {
 		expect(readMetric(text, 'maillage_persistence_seconds_count', { operation: 'load' })).toBe(1)
 		expect(readMetric(text, 'process_resident_memory_bytes')).toBeGreaterThan(0)
 		expect(text).toContain('maillage_rejected_frames_total')
+		// Totals, not what moved since the last scrape: a second scrape after more traffic counts more.
+		const inBefore = readMetric(text, 'maillage_messages_total', { direction: 'in' })
+		c.doc.getMap('records').set('b', 2)
+		await waitFor(async () => readMetric(await (await fetch(`${server.url}/metrics`)).text(), 'maillage_messages_total', { direction: 'in' }) > inBefore, {
+			what: 'the next message counted',
+		})
 		c.destroy()
 	})
 })

@@ -113,12 +113,23 @@ describe('room core: durable before visible', () => {
 		await waitFor(() => newcomer.doc.getMap('m').get('b') === 2, { what: 'the answer' })
 	})
 
-	test('updates arriving in one turn are appended in one call', async () => {
+	test('updates arriving in one turn are applied together: one stored row, one relayed message', async () => {
 		const { store, room, writer, other } = await setup()
 		store.gated = false
+		const before = other.received.length
 		for (let i = 0; i < 10; i++) room.receive(writer, updateFrame(edit(`k${i}`, i)))
 		await waitFor(() => other.doc.getMap('m').size === 10, { what: 'all relayed' })
-		expect(store.appendCalls).toEqual([10])
+		expect(store.appendCalls).toEqual([1])
+		expect(other.received.length - before).toBe(1)
+		const reloaded = new Y.Doc()
+		Y.applyUpdate(reloaded, store.log[0] as Uint8Array)
+		expect(reloaded.getMap('m').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])))
+	})
+
+	test('the document read from outside already holds the updates of the current turn', async () => {
+		const { room, writer } = await setup()
+		room.receive(writer, updateFrame(edit('now', 1)))
+		expect(room.doc.getMap('m').get('now')).toBe(1)
 	})
 
 	test('a failed append closes every peer with 4503 and reports the room as failed', async () => {
@@ -134,5 +145,41 @@ describe('room core: durable before visible', () => {
 		expect(other.closedWith).toEqual(closeReason.unavailable)
 		expect(other.doc.getMap('m').has('c')).toBe(false)
 		expect(room.isClosed).toBe(true)
+	})
+})
+
+/** Decodes as a Yjs update header (one client, one struct) and then runs out of bytes. */
+const truncatedUpdate = new Uint8Array([1, 1, 7, 0])
+
+describe('room core: a malformed update in a batch', () => {
+	test('closes its sender only; the other updates of the batch land, nothing of it is integrated', async () => {
+		const rejected: unknown[] = []
+		const { store, room, writer, other } = await setup({ onRejectedFrame: (_room, _peer, error) => rejected.push(error) })
+		store.gated = false
+		const third = new TestPeer('participant')
+		room.join(third)
+		expect(() => Y.decodeUpdate(truncatedUpdate)).toThrow()
+		room.receive(writer, updateFrame(edit('before', 1)))
+		room.receive(other, updateFrame(truncatedUpdate))
+		room.receive(third, updateFrame(edit('after', 2)))
+		await waitFor(() => store.log.length > 0 && room.doc.getMap('m').size === 2, { what: 'the good updates' })
+		expect(other.closedWith).toEqual(closeReason.malformed)
+		expect(rejected).toHaveLength(1)
+		expect(writer.closedWith).toBeUndefined()
+		expect(third.closedWith).toBeUndefined()
+		await waitFor(() => writer.doc.getMap('m').get('after') === 2, { what: 'the relay to the writer' })
+		expect(room.doc.getMap('m').toJSON()).toEqual({ before: 1, after: 2 })
+	})
+
+	test('what its sender sent after it in the same turn is dropped, as frames of a closed connection', async () => {
+		const { store, room, writer } = await setup()
+		store.gated = false
+		room.receive(writer, updateFrame(edit('first', 1)))
+		room.receive(writer, updateFrame(truncatedUpdate))
+		room.receive(writer, updateFrame(edit('last', 2)))
+		await waitFor(() => writer.closedWith !== undefined, { what: 'the sender closed' })
+		expect(writer.closedWith).toEqual(closeReason.malformed)
+		await room.whenDurable()
+		expect(room.doc.getMap('m').toJSON()).toEqual({ first: 1 })
 	})
 })
