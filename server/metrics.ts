@@ -15,28 +15,8 @@ export function createMetrics() {
 		traffic,
 		connections: new Gauge({ name: 'maillage_connections', help: 'Open WebSocket connections', labelNames: ['role'] as const, registers: [registry] }),
 		roomsLoaded: new Gauge({ name: 'maillage_rooms_loaded', help: 'Rooms whose document is in memory', registers: [registry] }),
-		messages: new Counter({
-			name: 'maillage_messages_total',
-			help: 'WebSocket messages',
-			labelNames: ['direction'] as const,
-			registers: [registry],
-			collect() {
-				this.reset()
-				this.inc({ direction: 'in' }, traffic.messagesIn)
-				this.inc({ direction: 'out' }, traffic.messagesOut)
-			},
-		}),
-		bytes: new Counter({
-			name: 'maillage_bytes_total',
-			help: 'WebSocket payload bytes',
-			labelNames: ['direction'] as const,
-			registers: [registry],
-			collect() {
-				this.reset()
-				this.inc({ direction: 'in' }, traffic.bytesIn)
-				this.inc({ direction: 'out' }, traffic.bytesOut)
-			},
-		}),
+		messages: trafficCounter(registry, 'maillage_messages_total', 'WebSocket messages', () => [traffic.messagesIn, traffic.messagesOut]),
+		bytes: trafficCounter(registry, 'maillage_bytes_total', 'WebSocket payload bytes', () => [traffic.bytesIn, traffic.bytesOut]),
 		rejectedFrames: new Counter({
 			name: 'maillage_rejected_frames_total',
 			help: 'Frames that closed their connection: malformed or over the size limit',
@@ -74,6 +54,22 @@ export function createMetrics() {
 		}),
 	}
 	return metrics
+}
+
+/** A counter by direction whose totals are read at scrape time from `totals` ([in, out]). */
+function trafficCounter(registry: Registry, name: string, help: string, totals: () => [number, number]) {
+	return new Counter({
+		name,
+		help,
+		labelNames: ['direction'] as const,
+		registers: [registry],
+		collect() {
+			const [incoming, outgoing] = totals()
+			this.reset()
+			this.inc({ direction: 'in' }, incoming)
+			this.inc({ direction: 'out' }, outgoing)
+		},
+	})
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
