@@ -24,20 +24,37 @@ afterAll(async () => {
 	await server?.stop()
 })
 
-/** A room whose facilitator token was rotated (the old one is kept), and another room. */
+/** A room holding a map and a saved version, whose facilitator token was rotated (the old one is kept), and another room. */
 interface Fixture {
 	room: string
 	tokens: CreatedRoom['tokens']
 	rotated: string
 	otherRoom: CreatedRoom
+	version: string
+	organisation: string
 }
+
+const fixtureMap = randomMap(11, { organisations: 3, partnerships: 2 })
+const importBody = exportMap(fixtureMap, 'json').body
 
 async function fixture(): Promise<Fixture> {
 	const room = await server.createRoom('Access')
-	const res = await server.api(`/api/rooms/${room.room}/tokens/rotate`, { token: server.adminToken, body: { roles: ['facilitator'] } })
-	expect(res.status).toBe(200)
-	const { tokens } = (await res.json()) as { tokens: { facilitator: string } }
-	return { room: room.room, tokens: { ...room.tokens, facilitator: tokens.facilitator }, rotated: room.tokens.facilitator, otherRoom: await server.createRoom('Other') }
+	const rotation = await server.api(`/api/rooms/${room.room}/tokens/rotate`, { token: server.adminToken, body: { roles: ['facilitator'] } })
+	expect(rotation.status).toBe(200)
+	const { tokens } = (await rotation.json()) as { tokens: { facilitator: string } }
+	const imported = await server.api(`/api/rooms/${room.room}/import?format=json`, { token: tokens.facilitator, raw: importBody })
+	expect(imported.status).toBe(200)
+	const saved = await server.api(`/api/rooms/${room.room}/versions`, { token: tokens.facilitator, body: { label: 'Fixture' } })
+	expect(saved.status).toBe(201)
+	const { id: version } = (await saved.json()) as { id: string }
+	return {
+		room: room.room,
+		tokens: { ...room.tokens, facilitator: tokens.facilitator },
+		rotated: room.tokens.facilitator,
+		otherRoom: await server.createRoom('Other'),
+		version,
+		organisation: (fixtureMap.organisations[0] as { id: string }).id,
+	}
 }
 
 const UNKNOWN_TOKEN = 'Zm9yZ2VkLXRva2VuLW5vYm9keS1pc3N1ZWQtdGhpcy0x'
@@ -66,10 +83,9 @@ const malformedHeaders = (f: Fixture) => ['Basic Zm9vOmJhcg==', 'Bearer', 'Beare
 
 /** What each POST needs to succeed when allowed (the others take `{}`). */
 const postBodies: Record<string, unknown> = { '/api/rooms': { title: 'x' }, '/api/rooms/:room/versions': { label: 'Agreed map' } }
-const importBody = exportMap(randomMap(11, { organisations: 3, partnerships: 2 }), 'json').body
 
 async function httpStatus(route: AccessRoute, f: Fixture, headers: Record<string, string>): Promise<number> {
-	const url = `${server.url}${route.path.replace(':room', f.room)}`
+	const url = `${server.url}${route.path.replace(':room', f.room).replace(':version', f.version).replace(':organisation', f.organisation)}`
 	const body = route.method !== 'POST' ? undefined : route.path.includes('/import') ? importBody : JSON.stringify(postBodies[route.path] ?? {})
 	const res = await fetch(url, { method: route.method, headers: { 'content-type': 'application/json', ...headers }, body })
 	await res.arrayBuffer()

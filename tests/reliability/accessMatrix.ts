@@ -25,7 +25,7 @@ export type Outcome = number | 'write' | 'read'
 export interface AccessRoute {
 	name: string
 	method: 'GET' | 'POST' | 'WS'
-	/** `:room` is the room the token is tried on. */
+	/** `:room` is the room the token is tried on; `:version` a version saved in it; `:organisation` one on its map. */
 	path: string
 	/** Changes the room or its tokens: each try gets its own rooms. */
 	mutates?: boolean
@@ -72,8 +72,28 @@ export const accessRoutes: AccessRoute[] = [
 	{ name: 'unlock the map', method: 'POST', path: '/api/rooms/:room/unlock', mutates: true, outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 } },
 	{ name: 'list saved versions', method: 'GET', path: '/api/rooms/:room/versions', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
 	{ name: 'save a version', method: 'POST', path: '/api/rooms/:room/versions', mutates: true, outcomes: { ...refused, admin: 201, facilitator: 201, participant: 403, viewer: 403 } },
+	{ name: 'one saved version', method: 'GET', path: '/api/rooms/:room/versions/:version', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
+	{
+		name: 'export a saved version',
+		method: 'GET',
+		path: '/api/rooms/:room/versions/:version/export?format=json',
+		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 },
+	},
+	{
+		name: 'restore a saved version (replaces the map)',
+		method: 'POST',
+		path: '/api/rooms/:room/versions/:version/restore',
+		mutates: true,
+		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 },
+	},
 	{ name: 'diff of versions', method: 'GET', path: '/api/rooms/:room/diff?from=now&to=now', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
 	{ name: 'network analysis', method: 'GET', path: '/api/rooms/:room/analysis', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
+	{
+		name: "export one organisation's network (ego map)",
+		method: 'GET',
+		path: '/api/rooms/:room/ego/:organisation/export?format=json',
+		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 },
+	},
 	{
 		name: 'sync (WebSocket, token in `?token=`)',
 		method: 'WS',
