@@ -34,6 +34,10 @@ export interface AccessRoute {
 
 /** Refusals every protected route shares: no or malformed token 401, a token that is not one for here 403. */
 const refused = { none: 401, malformed: 401, unknown: 403, otherRoom: 403, rotated: 403 } as const
+/** Anyone with a seat in the room (and the admin) may read. */
+const anyRole = { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } as const
+/** Only the facilitator (and the admin) may change this. */
+const facilitatorOnly = (status: number) => ({ ...refused, admin: status, facilitator: status, participant: 403, viewer: 403 })
 
 export const accessRoutes: AccessRoute[] = [
 	{ name: 'health', method: 'GET', path: '/healthz', outcomes: all(200) },
@@ -45,54 +49,37 @@ export const accessRoutes: AccessRoute[] = [
 		outcomes: { ...refused, admin: 201, facilitator: 403, participant: 403, viewer: 403 },
 	},
 	{ name: 'list rooms', method: 'GET', path: '/api/rooms', outcomes: { ...refused, admin: 200, facilitator: 403, participant: 403, viewer: 403 } },
-	{ name: 'room info (title, role)', method: 'GET', path: '/api/rooms/:room', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{ name: 'export', method: 'GET', path: '/api/rooms/:room/export?format=json', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{ name: 'invalid records report', method: 'GET', path: '/api/rooms/:room/issues', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{
-		name: 'import (replaces the map)',
-		method: 'POST',
-		path: '/api/rooms/:room/import?format=json',
-		mutates: true,
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 },
-	},
-	{
-		name: 'rotate tokens',
-		method: 'POST',
-		path: '/api/rooms/:room/tokens/rotate',
-		mutates: true,
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 },
-	},
+	{ name: 'room info (title, role)', method: 'GET', path: '/api/rooms/:room', outcomes: anyRole },
+	{ name: 'export', method: 'GET', path: '/api/rooms/:room/export?format=json', outcomes: anyRole },
+	{ name: 'invalid records report', method: 'GET', path: '/api/rooms/:room/issues', outcomes: anyRole },
+	{ name: 'import (replaces the map)', method: 'POST', path: '/api/rooms/:room/import?format=json', mutates: true, outcomes: facilitatorOnly(200) },
+	{ name: 'rotate tokens', method: 'POST', path: '/api/rooms/:room/tokens/rotate', mutates: true, outcomes: facilitatorOnly(200) },
 	{
 		name: 'lock the map (participants become read-only)',
 		method: 'POST',
 		path: '/api/rooms/:room/lock',
 		mutates: true,
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 },
+		outcomes: facilitatorOnly(200),
 	},
-	{ name: 'unlock the map', method: 'POST', path: '/api/rooms/:room/unlock', mutates: true, outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 } },
-	{ name: 'list saved versions', method: 'GET', path: '/api/rooms/:room/versions', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{ name: 'save a version', method: 'POST', path: '/api/rooms/:room/versions', mutates: true, outcomes: { ...refused, admin: 201, facilitator: 201, participant: 403, viewer: 403 } },
-	{ name: 'one saved version', method: 'GET', path: '/api/rooms/:room/versions/:version', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{
-		name: 'export a saved version',
-		method: 'GET',
-		path: '/api/rooms/:room/versions/:version/export?format=json',
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 },
-	},
+	{ name: 'unlock the map', method: 'POST', path: '/api/rooms/:room/unlock', mutates: true, outcomes: facilitatorOnly(200) },
+	{ name: 'list saved versions', method: 'GET', path: '/api/rooms/:room/versions', outcomes: anyRole },
+	{ name: 'save a version', method: 'POST', path: '/api/rooms/:room/versions', mutates: true, outcomes: facilitatorOnly(201) },
+	{ name: 'one saved version', method: 'GET', path: '/api/rooms/:room/versions/:version', outcomes: anyRole },
+	{ name: 'export a saved version', method: 'GET', path: '/api/rooms/:room/versions/:version/export?format=json', outcomes: anyRole },
 	{
 		name: 'restore a saved version (replaces the map)',
 		method: 'POST',
 		path: '/api/rooms/:room/versions/:version/restore',
 		mutates: true,
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 403, viewer: 403 },
+		outcomes: facilitatorOnly(200),
 	},
-	{ name: 'diff of versions', method: 'GET', path: '/api/rooms/:room/diff?from=now&to=now', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
-	{ name: 'network analysis', method: 'GET', path: '/api/rooms/:room/analysis', outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 } },
+	{ name: 'diff of versions', method: 'GET', path: '/api/rooms/:room/diff?from=now&to=now', outcomes: anyRole },
+	{ name: 'network analysis', method: 'GET', path: '/api/rooms/:room/analysis', outcomes: anyRole },
 	{
 		name: "export one organisation's network (ego map)",
 		method: 'GET',
 		path: '/api/rooms/:room/ego/:organisation/export?format=json',
-		outcomes: { ...refused, admin: 200, facilitator: 200, participant: 200, viewer: 200 },
+		outcomes: anyRole,
 	},
 	{
 		name: 'sync (WebSocket, token in `?token=`)',
