@@ -2,8 +2,9 @@
 // with no network (the map itself comes from IndexedDB, see client/sync/roomConnection.ts).
 // Hand-written and served as it is (client/public), registered by client/lib/serviceWorker.ts.
 
-// Bump to drop every cached file at the next activation (when these rules change).
-const CACHE = 'maillage-shell-v1'
+// One cache per release: the build puts a digest of its files in place of the placeholder
+// (vite.config.ts), so a new release is a new worker, whose activation drops the old cache.
+const CACHE = 'maillage-shell-__MAILLAGE_RELEASE__'
 // Every client route is the same index.html: one cached copy answers all navigations offline.
 const SHELL = '/index.html'
 // Live data: never from a cache (a stale room, export or token check would be wrong, not just old).

@@ -134,12 +134,15 @@ describe('offline in the browser', { timeout: 60_000 }, () => {
 		expect(unexpected(a.errors)).toEqual([])
 	})
 
-	test('the service worker is served as JavaScript and revalidated at every load, so a new release replaces it', async () => {
+	test('the service worker is served as JavaScript, revalidated at every load and named after the release, so a new release replaces it and its cache', async () => {
 		const res = await fetch(`${stage.server.url}/sw.js`)
 		expect(res.status).toBe(200)
 		expect(res.headers.get('content-type')).toMatch(/^text\/javascript/)
 		expect(res.headers.get('cache-control')).toBe('no-cache')
-		expect(await res.text()).toContain("addEventListener('fetch'")
+		const source = await res.text()
+		expect(source).toContain("addEventListener('fetch'")
+		// Its cache is named after the release by the build (vite.config.ts), never the placeholder.
+		expect(source).toMatch(/const CACHE = 'maillage-shell-[0-9a-f]{12}'/)
 	})
 
 	test('a reload with no network at all shows the board from IndexedDB, the room as last seen', async () => {
