@@ -32,36 +32,59 @@ export const mapSchema = z
 		partnerships: z.array(partnershipSchema).default([]),
 		layout: z.record(idSchema, placementSchema).default({}),
 	})
-	.superRefine((map, ctx) => {
-		const report = (path: (string | number)[], en: string, fr: string) =>
-			ctx.addIssue({ code: 'custom', path, message: en, params: { fr } })
-		const organisationIndex = new Map<string, number>()
-		map.organisations.forEach((o, i) => {
-			if (organisationIndex.has(o.id))
-				report(['organisations', i, 'id'], `duplicate organisation id "${o.id}"`, `identifiant d'organisation en double « ${o.id} »`)
-			organisationIndex.set(o.id, i)
-		})
-		const partnershipIds = new Set<string>()
-		map.partnerships.forEach((p, i) => {
-			if (partnershipIds.has(p.id))
-				report(['partnerships', i, 'id'], `duplicate partnership id "${p.id}"`, `identifiant de partenariat en double « ${p.id} »`)
-			partnershipIds.add(p.id)
-			for (const end of ['from', 'to'] as const) {
-				const { organisation, unit } = p[end]
-				const index = organisationIndex.get(organisation)
-				if (index === undefined) {
-					report(['partnerships', i, end, 'organisation'], `unknown organisation "${organisation}"`, `organisation inconnue « ${organisation} »`)
-				} else if (unit !== undefined && !map.organisations[index]?.units.some((u) => u.id === unit)) {
-					report(
-						['partnerships', i, end, 'unit'],
-						`unknown unit "${unit}" of organisation "${organisation}"`,
-						`service « ${unit} » inconnu pour l'organisation « ${organisation} »`,
-					)
-				}
-			}
-		})
-		for (const id of Object.keys(map.layout))
-			if (!organisationIndex.has(id))
-				report(['layout', id], `layout of unknown organisation "${id}"`, `position d'une organisation inconnue « ${id} »`)
-	})
+	// Also when some records are malformed (zod skips refinements after such issues by default): an
+	// import then lists the broken references with the broken records, not in a second round.
+	.superRefine((map, ctx) => checkReferences(map, ctx), { when: (payload) => isRecord(payload.value) })
 export type MaillageMap = z.infer<typeof mapSchema>
+
+/** A map as it may be while some of its records are malformed: nothing below is trusted. */
+interface LooseMap {
+	organisations?: unknown
+	partnerships?: unknown
+	layout?: unknown
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
+const idOf = (value: unknown): string | undefined => (isRecord(value) && typeof value.id === 'string' ? value.id : undefined)
+
+/** Unique ids, and partnerships and layout entries that name organisations (and units) of the map. */
+function checkReferences(map: LooseMap, ctx: z.RefinementCtx): void {
+	const report = (path: (string | number)[], en: string, fr: string) => ctx.addIssue({ code: 'custom', path, message: en, params: { fr } })
+	const organisations = listOf(map.organisations)
+	const organisationIndex = new Map<string, number>()
+	organisations.forEach((o, i) => {
+		const id = idOf(o)
+		if (id === undefined) return
+		if (organisationIndex.has(id)) report(['organisations', i, 'id'], `duplicate organisation id "${id}"`, `identifiant d'organisation en double « ${id} »`)
+		organisationIndex.set(id, i)
+	})
+	const partnershipIds = new Set<string>()
+	listOf(map.partnerships).forEach((p, i) => {
+		const id = idOf(p)
+		if (id !== undefined) {
+			if (partnershipIds.has(id)) report(['partnerships', i, 'id'], `duplicate partnership id "${id}"`, `identifiant de partenariat en double « ${id} »`)
+			partnershipIds.add(id)
+		}
+		for (const end of ['from', 'to'] as const) {
+			const side = isRecord(p) ? p[end] : undefined
+			const organisation = isRecord(side) ? side.organisation : undefined
+			if (typeof organisation !== 'string') continue
+			const index = organisationIndex.get(organisation)
+			if (index === undefined) {
+				report(['partnerships', i, end, 'organisation'], `unknown organisation "${organisation}"`, `organisation inconnue « ${organisation} »`)
+				continue
+			}
+			const unit = isRecord(side) ? side.unit : undefined
+			const units = listOf((organisations[index] as Record<string, unknown>).units)
+			if (typeof unit === 'string' && !units.some((u) => idOf(u) === unit))
+				report(
+					['partnerships', i, end, 'unit'],
+					`unknown unit "${unit}" of organisation "${organisation}"`,
+					`service « ${unit} » inconnu pour l'organisation « ${organisation} »`,
+				)
+		}
+	})
+	for (const id of Object.keys(isRecord(map.layout) ? map.layout : {}))
+		if (!organisationIndex.has(id)) report(['layout', id], `layout of unknown organisation "${id}"`, `position d'une organisation inconnue « ${id} »`)
+}

@@ -121,6 +121,8 @@ describe('CSV import', () => {
 			['row', 3, 'units'],
 			['row', 3, 'w'],
 			['row', 4, 'formal'],
+			// Checked with the malformed cells, not after them.
+			['row', 4, 'to'],
 			['row', 5, 'strength'],
 			['row', 6, 'record'],
 		])

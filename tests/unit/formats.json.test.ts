@@ -87,7 +87,6 @@ describe('JSON import', () => {
 		}
 	})
 
-	// Cross-reference checks run once every record is well-formed (zod skips refinements before).
 	it('reports a partnership to an unknown organisation and a self-loop', () => {
 		const issues = failure(
 			importJson(
@@ -106,6 +105,29 @@ describe('JSON import', () => {
 		expect(unknown).toEqual([
 			{ path: ['partnerships', 0, 'to', 'organisation'], severity: 'error', message: { en: 'unknown organisation "nowhere"', fr: 'organisation inconnue « nowhere »' } },
 		])
+	})
+
+	it('lists broken references with malformed records, in one round', () => {
+		const issues = failure(
+			importJson(
+				withChange((doc) => {
+					Object.assign(doc.organisations[1]!, { kind: 'castle' })
+					doc.partnerships[0]!.to.organisation = 'nowhere'
+					doc.organisations.push({ ...doc.organisations[0]!, name: 7 } as never)
+					return doc
+				}),
+			),
+		)
+		const paths = issues.map((i) => i.path.join('.'))
+		expect(paths).toContain('organisations.1.kind')
+		expect(paths).toContain('organisations.2.name')
+		expect(paths).toContain('partnerships.0.to.organisation')
+		// The malformed copy still has an id: that id is a duplicate.
+		expect(issues).toContainEqual({
+			path: ['organisations', 2, 'id'],
+			severity: 'error',
+			message: { en: `duplicate organisation id "${valid.organisations[0]!.id}"`, fr: `identifiant d'organisation en double « ${valid.organisations[0]!.id} »` },
+		})
 	})
 
 	it('is pure: the same text always gives the same answer', () => {
