@@ -27,6 +27,8 @@ function serviceWorkerRelease(): Plugin {
 		},
 		// Public files are copied as they are, after the bundle: the worker is rewritten once everything is written.
 		closeBundle() {
+			// Also called when the build failed: nothing to rewrite then.
+			if (!release) return
 			const file = path.join(outDir, 'sw.js')
 			const source = readFileSync(file, 'utf8')
 			if (!source.includes(RELEASE_PLACEHOLDER)) throw new Error(`${file} does not name its cache with ${RELEASE_PLACEHOLDER}`)
