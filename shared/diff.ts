@@ -1,4 +1,5 @@
 import type { MaillageMap, MapInfo, Organisation, Partnership, Placement } from './model'
+import { isPlainObject } from './json'
 
 /**
  * What changed between two maps (two agreed versions, or a version and the map now).
@@ -55,9 +56,6 @@ export interface MapDiff {
 }
 
 const infoKeys = ['title', 'territory', 'description', 'date'] as const satisfies readonly (keyof MapInfo)[]
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Deep equality of JSON-like values; key order does not matter, `undefined` keys are absent. */
 export function sameValue(a: unknown, b: unknown): boolean {

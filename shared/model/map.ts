@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isPlainObject } from '../json'
 import { dateSchema, idSchema, textSchema } from './common'
 import { organisationSchema } from './organisation'
 import { partnershipSchema } from './partnership'
@@ -34,7 +35,7 @@ export const mapSchema = z
 	})
 	// Also when some records are malformed (zod skips refinements after such issues by default): an
 	// import then lists the broken references with the broken records, not in a second round.
-	.superRefine((map, ctx) => checkReferences(map, ctx), { when: (payload) => isRecord(payload.value) })
+	.superRefine((map, ctx) => checkReferences(map, ctx), { when: (payload) => isPlainObject(payload.value) })
 export type MaillageMap = z.infer<typeof mapSchema>
 
 /** A map as it may be while some of its records are malformed: nothing below is trusted. */
@@ -44,9 +45,8 @@ interface LooseMap {
 	layout?: unknown
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
-const idOf = (value: unknown): string | undefined => (isRecord(value) && typeof value.id === 'string' ? value.id : undefined)
+const idOf = (value: unknown): string | undefined => (isPlainObject(value) && typeof value.id === 'string' ? value.id : undefined)
 
 /** Unique ids, and partnerships and layout entries that name organisations (and units) of the map. */
 function checkReferences(map: LooseMap, ctx: z.RefinementCtx): void {
@@ -67,15 +67,15 @@ function checkReferences(map: LooseMap, ctx: z.RefinementCtx): void {
 			partnershipIds.add(id)
 		}
 		for (const end of ['from', 'to'] as const) {
-			const side = isRecord(p) ? p[end] : undefined
-			const organisation = isRecord(side) ? side.organisation : undefined
+			const side = isPlainObject(p) ? p[end] : undefined
+			const organisation = isPlainObject(side) ? side.organisation : undefined
 			if (typeof organisation !== 'string') continue
 			const index = organisationIndex.get(organisation)
 			if (index === undefined) {
 				report(['partnerships', i, end, 'organisation'], `unknown organisation "${organisation}"`, `organisation inconnue « ${organisation} »`)
 				continue
 			}
-			const unit = isRecord(side) ? side.unit : undefined
+			const unit = isPlainObject(side) ? side.unit : undefined
 			const units = listOf((organisations[index] as Record<string, unknown>).units)
 			if (typeof unit === 'string' && !units.some((u) => idOf(u) === unit))
 				report(
@@ -85,6 +85,6 @@ function checkReferences(map: LooseMap, ctx: z.RefinementCtx): void {
 				)
 		}
 	})
-	for (const id of Object.keys(isRecord(map.layout) ? map.layout : {}))
+	for (const id of Object.keys(isPlainObject(map.layout) ? map.layout : {}))
 		if (!organisationIndex.has(id)) report(['layout', id], `layout of unknown organisation "${id}"`, `position d'une organisation inconnue « ${id} »`)
 }

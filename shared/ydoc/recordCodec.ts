@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { isEqual } from '@tldraw/utils'
+import { isPlainObject } from '../json'
 
 /**
  * How tldraw records live in a Y.Doc. Each record is a Y.Map from a field path to a leaf value:
@@ -20,10 +21,6 @@ export function recordsMap(doc: Y.Doc): Y.Map<YRecord> {
 const escapeKey = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
 // Most keys hold no escape: skipping both scans for them matters when an export reads every record.
 const unescapeKey = (key: string) => (key.includes('~') ? key.replaceAll('~1', '/').replaceAll('~0', '~') : key)
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** Flattens a record into path -> leaf. `undefined` values are left out, as in JSON. */
 export function flattenRecord(record: object): Map<string, unknown> {
