@@ -4,12 +4,12 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import type { RoomRecord, RoomStore } from '../../server/persistence/types'
 import type { CloseReason, Role } from '../../server/protocol'
 import { Room, type RoomRelay } from '../../server/room'
 import { ROOM_STATUS_FIELD } from '../../shared/roomStatus'
 import { waitFor } from '../support/server'
 import { frame, updateFrame } from '../support/syncClient'
+import { UpdateLogStore } from '../support/updateLogStore'
 
 /**
  * The room core's side of scale-out, without Redis: what it hands to the relay (only durable
@@ -18,7 +18,7 @@ import { frame, updateFrame } from '../support/syncClient'
  */
 
 /** A store whose appends wait until the test opens the gate. */
-class GatedStore implements RoomStore {
+class GatedStore extends UpdateLogStore {
 	readonly appended: Uint8Array[] = []
 	private opens: (() => void)[] = []
 	get waiting(): number {
@@ -35,15 +35,6 @@ class GatedStore implements RoomStore {
 		return []
 	}
 	async compact(): Promise<void> {}
-	async createRoom(_room: RoomRecord): Promise<void> {}
-	async getRoom(): Promise<RoomRecord | undefined> {
-		return undefined
-	}
-	async listRooms() {
-		return []
-	}
-	async setTokens(): Promise<void> {}
-	async close(): Promise<void> {}
 }
 
 class TestPeer {

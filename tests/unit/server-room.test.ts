@@ -3,14 +3,14 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import type { RoomRecord, RoomStore } from '../../server/persistence/types'
 import { closeReason, type CloseReason, type Role } from '../../server/protocol'
 import { Room, type RoomHooks } from '../../server/room'
 import { syncStep1Frame, updateFrame } from '../support/syncClient'
 import { waitFor } from '../support/server'
+import { UpdateLogStore } from '../support/updateLogStore'
 
 /** An in-memory store whose appends wait until the test lets them through (or fail). */
-class GatedStore implements RoomStore {
+class GatedStore extends UpdateLogStore {
 	readonly log: Uint8Array[] = []
 	readonly appendCalls: number[] = []
 	private gate: { open: () => void; fail: (e: Error) => void } | undefined
@@ -40,15 +40,6 @@ class GatedStore implements RoomStore {
 	async compact(_id: string, state: Uint8Array): Promise<void> {
 		this.log.splice(0, this.log.length, state)
 	}
-	async createRoom(_room: RoomRecord): Promise<void> {}
-	async getRoom(): Promise<RoomRecord | undefined> {
-		return undefined
-	}
-	async listRooms() {
-		return []
-	}
-	async setTokens(): Promise<void> {}
-	async close(): Promise<void> {}
 }
 
 class TestPeer {
