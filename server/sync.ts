@@ -110,7 +110,7 @@ export function createSyncServer({ rooms, store, metrics, log, limits, keepalive
 				return
 			}
 			if (room) room.receive(connection, bytes)
-			else early.push(bytes.slice())
+			else early.push(bytes)
 		})
 		ws.on('pong', () => {
 			connection.alive = true
