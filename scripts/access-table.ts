@@ -1,7 +1,7 @@
 // Writes the access table into README.md, between its markers, from the access matrix the
 // tests use: npx tsx scripts/access-table.ts
 import { readFileSync, writeFileSync } from 'node:fs'
-import { ACCESS_TABLE_END, ACCESS_TABLE_START, accessTableMarkdown } from '../tests/reliability/accessMatrix'
+import { ACCESS_TABLE_END, ACCESS_TABLE_START, accessTableMarkdown } from '../tests/support/accessMatrix'
 
 const file = new URL('../README.md', import.meta.url)
 const readme = readFileSync(file, 'utf8')

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { screenshot } from './support/browser'
-import { setStage, type Stage, type WatchedPage } from './support/board'
+import { screenshot } from '../support/browser'
+import { setStage, type Stage, type WatchedPage } from '../support/board'
 
 let stage: Stage
 let a: WatchedPage

@@ -3,8 +3,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { mapSchema } from '../../shared/model'
-import { artifactsDir, screenshot } from './support/browser'
-import { cameraOf, canvasPoint, clickCard, drawOrganisation, enter, setStage, type Stage, type WatchedPage } from './support/board'
+import { artifactsDir, screenshot } from '../support/browser'
+import { cameraOf, canvasPoint, clickCard, drawOrganisation, enter, setStage, type Stage, type WatchedPage } from '../support/board'
 
 let stage: Stage
 let a: WatchedPage

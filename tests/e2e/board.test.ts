@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
-import { ensureClientBuilt, launchChromium, openContext, screenshot, type WatchedPage } from './support/browser'
+import { ensureClientBuilt, launchChromium, openContext, screenshot, type WatchedPage } from '../support/browser'
 
 let server: ServerProcess
 let browser: Browser

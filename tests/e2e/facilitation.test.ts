@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { mapSchema } from '../../shared/model'
 import { waitFor } from '../support/server'
-import { screenshot } from './support/browser'
-import { drawOrganisation, setStage, type Stage, type WatchedPage } from './support/board'
+import { screenshot } from '../support/browser'
+import { drawOrganisation, setStage, type Stage, type WatchedPage } from '../support/board'
 
 let stage: Stage
 let a: WatchedPage

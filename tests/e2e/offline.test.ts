@@ -2,8 +2,8 @@ import { Cable } from '../support/cable'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page, WebSocket } from 'playwright-core'
 import { waitFor } from '../support/server'
-import { screenshot } from './support/browser'
-import { drawOrganisation, enter, openContext, setStage, type Stage, type WatchedPage } from './support/board'
+import { screenshot } from '../support/browser'
+import { drawOrganisation, enter, openContext, setStage, type Stage, type WatchedPage } from '../support/board'
 
 /**
  * Offline in a real browser against the real server (tests/reliability/offline.test.ts does the

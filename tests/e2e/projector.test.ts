@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { screenshot } from './support/browser'
-import { cameraOf, openContext, setStage, type Stage, type WatchedPage } from './support/board'
+import { screenshot } from '../support/browser'
+import { cameraOf, openContext, setStage, type Stage, type WatchedPage } from '../support/board'
 
 let stage: Stage
 let facilitator: WatchedPage

@@ -7,7 +7,7 @@ import { exportMap } from '../../shared/formats'
 import { randomMap } from '../support/randomMap'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
 import { RawSocket, stockClient, synced, syncStep1Frame, updateFrame, type StockClient } from '../support/syncClient'
-import { ACCESS_TABLE_END, ACCESS_TABLE_START, accessCaseCount, accessRoutes, accessTableMarkdown, credentialNames, type AccessRoute, type Credential } from './accessMatrix'
+import { ACCESS_TABLE_END, ACCESS_TABLE_START, accessCaseCount, accessRoutes, accessTableMarkdown, credentialNames, type AccessRoute, type Credential } from '../support/accessMatrix'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 

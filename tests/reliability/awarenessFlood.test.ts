@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as encoding from 'lib0/encoding'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
 import { frame, RawSocket, stockClient, synced, type StockClient } from '../support/syncClient'
-import { residentBytes } from './support'
+import { residentBytes } from '../support/seeded'
 
 /**
  * Presence (awareness) is open to every role, viewers included, whose links travel widest. One

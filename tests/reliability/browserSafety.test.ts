@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { exportMap } from '../../shared/formats'
 import { mapSchema } from '../../shared/model'
-import { ensureClientBuilt, launchChromium, openContext } from '../e2e/support/browser'
+import { ensureClientBuilt, launchChromium, openContext } from '../support/browser'
 import { ServerProcess, type CreatedRoom } from '../support/server'
 
 /**

@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
-import { random, reportFigures, scale, testSeed, wouldAdd } from './support'
+import { random, reportFigures, scale, testSeed, wouldAdd } from '../support/seeded'
 
 /**
  * Kill during compaction. With COMPACT_EVERY=2 and a document of a few megabytes, the server

@@ -4,7 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
 import { frame, RawSocket, stockClient, synced, syncStep1Frame, syncStep2Frame, updateFrame, type StockClient } from '../support/syncClient'
-import { random, reportFigures, residentBytes, scale, testSeed, type Random } from './support'
+import { random, reportFigures, residentBytes, scale, testSeed, type Random } from '../support/seeded'
 
 /**
  * Seeded fuzzing of a live room: 10,000 frames (random bytes, truncated and mutated valid

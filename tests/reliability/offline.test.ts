@@ -6,13 +6,13 @@ import { organisationSchema } from '../../shared/model'
 import { organisationToShape } from '../../shared/projection'
 import { connectRoom, type RoomConnection } from '../../client/sync/roomConnection'
 import { bindStoreToDoc } from '../../client/sync/yStoreBinding'
-import { headlessStore } from '../unit/support/syncNetwork'
+import { headlessStore } from '../support/syncNetwork'
 import { Cable } from '../support/cable'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
 
 /**
- * Offline, against the real server (tests/unit/bindingRoom.test.ts covers the client alone
+ * Offline, against the real server (tests/unit/client/sync/yStoreBinding.test.ts covers the client alone
  * against a stand-in): a client loses its network, edits, closes its tab while still offline,
  * and meanwhile another participant edits too. Reopened once the network is back, the room
  * holds both sides' edits: the offline ones from IndexedDB (y-indexeddb), the others' from the

@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced } from '../support/syncClient'
-import { random, reportFigures, scale, testSeed, wouldAdd, type Random } from './support'
+import { random, reportFigures, scale, testSeed, wouldAdd, type Random } from '../support/seeded'
 
 /**
  * Durability under SIGKILL: several writers edit without pause; as soon as a second client (a

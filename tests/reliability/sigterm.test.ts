@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { stopAfterEach } from '../support/cleanup'
 import { ServerProcess, waitFor } from '../support/server'
 import { stockClient, synced } from '../support/syncClient'
-import { random, reportFigures, testSeed, wouldAdd } from './support'
+import { random, reportFigures, testSeed, wouldAdd } from '../support/seeded'
 
 /**
  * SIGTERM in the middle of a busy session (three rooms, writers editing without pause, edits

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { ServerProcess, tempDataDir, waitFor } from '../support/server'
 import { RawSocket, stockClient, synced } from '../support/syncClient'
-import { random, reportFigures, testSeed } from './support'
+import { random, reportFigures, testSeed } from '../support/seeded'
 
 /**
  * A DATA_DIR the server cannot use, or a database it cannot read, must stop it with a clear

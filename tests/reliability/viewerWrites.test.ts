@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
 import { applyReceived, RawSocket, stockClient, synced, syncStep1Frame, syncStep2Frame, updateFrame, type StockClient } from '../support/syncClient'
-import { random, reportFigures, testSeed, wouldAdd } from './support'
+import { random, reportFigures, testSeed, wouldAdd } from '../support/seeded'
 
 /**
  * A viewer's document updates are never applied nor relayed, whatever they carry and whichever

@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { readRoomStatus, type RoomStatus } from '../../shared/roomStatus'
 import { ServerProcess, waitFor, type CreatedRoom } from '../support/server'
 import { stockClient, synced, upgradeStatus, type StockClient } from '../support/syncClient'
-import { startTestCluster, type TestCluster } from './support'
+import { startTestCluster, type TestCluster } from '../support/cluster'
 
 /**
  * Three Maillage processes sharing one Redis and one PostgreSQL: stock y-websocket clients of

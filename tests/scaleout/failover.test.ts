@@ -3,7 +3,7 @@ import pg from 'pg'
 import * as Y from 'yjs'
 import { waitFor } from '../support/server'
 import { stockClient, synced, type StockClient } from '../support/syncClient'
-import { startTestCluster, wouldAdd, type TestCluster } from './support'
+import { startTestCluster, wouldAdd, type TestCluster } from '../support/cluster'
 
 /**
  * Processes dying and compacting: a process killed with SIGKILL loses nothing any peer of any

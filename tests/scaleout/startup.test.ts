@@ -17,7 +17,7 @@ afterAll(async () => {
 const base = { MAILLAGE_ADMIN_TOKEN: 'an-admin-token-of-32-characters!' }
 
 test('without DATABASE_URL nor REDIS_URL, the server loads neither pg nor ioredis', () => {
-	const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'loadedModules.ts')], { encoding: 'utf8', timeout: 60_000 })
+	const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, '../support/loadedModules.ts')], { encoding: 'utf8', timeout: 60_000 })
 	const packages = JSON.parse(output.trim().split('\n').at(-1) as string) as string[]
 	expect(packages).toContain('better-sqlite3')
 	expect(packages).not.toContain('pg')

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { analyseMap } from '../../shared/analysis'
-import { chimayIds as o, chimayMap } from '../../shared/demo/chimay'
-import { mapSchema, SCHEMA_VERSION, type MaillageMap } from '../../shared/model'
+import { analyseMap } from '../../../shared/analysis'
+import { chimayIds as o, chimayMap } from '../../../shared/demo/chimay'
+import { mapSchema, SCHEMA_VERSION, type MaillageMap } from '../../../shared/model'
 
 type LinkInput = { id?: string; from: string; to: string; [field: string]: unknown }
 

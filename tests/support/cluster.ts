@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
-import { ServerProcess } from '../support/server'
-import { startPostgres, startRedis, type PostgresService, type Service } from '../support/services'
+import { ServerProcess } from './server'
+import { startPostgres, startRedis, type PostgresService, type Service } from './services'
 
 /** One Redis, one PostgreSQL and several Maillage processes sharing them, as deployed behind a proxy. */
 export interface TestCluster {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { getIndexAbove, type IndexKey, type TLArrowShape, type TLRecord, type TLShape } from 'tldraw'
-import { organisationSchema, partnershipSchema, type Placement } from '../../shared/model'
-import { organisationToShape, partnershipToRecords, PARTNERSHIP_META_KEY } from '../../shared/projection'
-import { readRecords } from '../../shared/ydoc/recordCodec'
-import { docToMap } from '../../shared/ydoc/mapDoc'
-import type { OrganisationShape } from '../../shared/tldraw/organisationShape'
+import { organisationSchema, partnershipSchema, type Placement } from '../../../../shared/model'
+import { organisationToShape, partnershipToRecords, PARTNERSHIP_META_KEY } from '../../../../shared/projection'
+import { readRecords } from '../../../../shared/ydoc/recordCodec'
+import { docToMap } from '../../../../shared/ydoc/mapDoc'
+import type { OrganisationShape } from '../../../../shared/tldraw/organisationShape'
 import {
 	bindPeer,
 	documentRecords,
@@ -17,7 +17,7 @@ import {
 	useBrowserLikeFrames,
 	updateOrganisation,
 	type Peer,
-} from './support/syncNetwork'
+} from '../../../support/syncNetwork'
 
 let restoreFrames: () => void
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
-import { exportMap } from '../../../shared/formats'
-import { chimayMap } from '../../../shared/demo/chimay'
-import { ServerProcess, type CreatedRoom } from '../../support/server'
+import { exportMap } from '../../shared/formats'
+import { chimayMap } from '../../shared/demo/chimay'
+import { ServerProcess, type CreatedRoom } from './server'
 import { ensureClientBuilt, launchChromium, openContext, type WatchedPage } from './browser'
 
 /** A real server, a headless Chromium and one room, for one test file. */

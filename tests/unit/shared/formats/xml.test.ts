@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLValidator } from 'fast-xml-parser'
 import { afterAll, describe, expect, it } from 'vitest'
-import { exportMap, importGexf, importGraphml, type ImportResult } from '../../shared/formats'
-import type { Issue } from '../../shared/issues'
-import { mapSchema, type MaillageMap } from '../../shared/model'
-import { randomMap } from '../support/randomMap'
+import { exportMap, importGexf, importGraphml, type ImportResult } from '../../../../shared/formats'
+import type { Issue } from '../../../../shared/issues'
+import { mapSchema, type MaillageMap } from '../../../../shared/model'
+import { randomMap } from '../../../support/randomMap'
 
 const xmlFormats = ['graphml', 'gexf'] as const
 const importers = { graphml: importGraphml, gexf: importGexf }

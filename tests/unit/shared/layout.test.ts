@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { chimayMap } from '../../shared/demo'
-import { autoLayout, LAYOUT_GAP, radialLayout, reachableRings, removeOverlaps, type Placements } from '../../shared/layout'
-import { mapSchema, type MaillageMap, type Placement } from '../../shared/model'
-import { randomMap, seededRandom } from '../support/randomMap'
+import { chimayMap } from '../../../shared/demo'
+import { autoLayout, LAYOUT_GAP, radialLayout, reachableRings, removeOverlaps, type Placements } from '../../../shared/layout'
+import { mapSchema, type MaillageMap, type Placement } from '../../../shared/model'
+import { randomMap, seededRandom } from '../../support/randomMap'
 
 const overlap = (a: Placement, b: Placement) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
 

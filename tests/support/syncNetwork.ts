@@ -1,10 +1,10 @@
 import * as Y from 'yjs'
 import { createTLStore, type TLRecord, type TLStore } from 'tldraw'
-import type { Issue } from '../../../shared/issues'
-import { recordsToMap } from '../../../shared/projection'
-import { maillageTLSchema } from '../../../shared/tldraw/schema'
-import type { OrganisationShape } from '../../../shared/tldraw/organisationShape'
-import { bindStoreToDoc, type StoreBinding } from '../../../client/sync/yStoreBinding'
+import type { Issue } from '../../shared/issues'
+import { recordsToMap } from '../../shared/projection'
+import { maillageTLSchema } from '../../shared/tldraw/schema'
+import type { OrganisationShape } from '../../shared/tldraw/organisationShape'
+import { bindStoreToDoc, type StoreBinding } from '../../client/sync/yStoreBinding'
 
 /** mulberry32: small, seeded, reproducible. */
 export function prng(seed: number) {

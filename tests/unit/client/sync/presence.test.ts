@@ -2,9 +2,9 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import type { TLInstancePresence, TLRecord } from 'tldraw'
-import { attachPresence, presenceIdOf, readPeers } from '../../client/sync/presence'
-import { readRecords } from '../../shared/ydoc/recordCodec'
-import { bindPeer } from './support/syncNetwork'
+import { attachPresence, presenceIdOf, readPeers } from '../../../../client/sync/presence'
+import { readRecords } from '../../../../shared/ydoc/recordCodec'
+import { bindPeer } from '../../../support/syncNetwork'
 
 /** Relays awareness updates between peers, as the server does. */
 function linkAwareness(...awarenesses: Awareness[]) {

@@ -1,14 +1,14 @@
 import { describe, expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { HistoryManager, type IndexKey, type TLRecord } from 'tldraw'
-import { organisationSchema, SCHEMA_VERSION } from '../../shared/model'
-import { organisationToShape } from '../../shared/projection'
-import { metaMap } from '../../shared/ydoc/mapDoc'
-import { readRecords, recordsMap, writeRecord, type JsonRecord } from '../../shared/ydoc/recordCodec'
-import { maillageTLSchema } from '../../shared/tldraw/schema'
-import type { OrganisationShape } from '../../shared/tldraw/organisationShape'
-import { docSchemaState } from '../../client/sync/docSchema'
-import { bindPeer, Network, prng, settle, updateOrganisation, type Peer } from './support/syncNetwork'
+import { organisationSchema, SCHEMA_VERSION } from '../../../../shared/model'
+import { organisationToShape } from '../../../../shared/projection'
+import { metaMap } from '../../../../shared/ydoc/mapDoc'
+import { readRecords, recordsMap, writeRecord, type JsonRecord } from '../../../../shared/ydoc/recordCodec'
+import { maillageTLSchema } from '../../../../shared/tldraw/schema'
+import type { OrganisationShape } from '../../../../shared/tldraw/organisationShape'
+import { docSchemaState } from '../../../../client/sync/docSchema'
+import { bindPeer, Network, prng, settle, updateOrganisation, type Peer } from '../../../support/syncNetwork'
 
 const organisation = (id: string, name: string) =>
 	organisationToShape(organisationSchema.parse({ id, name }), { x: 0, y: 0, w: 200, h: 96 }, 'a2' as IndexKey) as unknown as JsonRecord & {

@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net'
 import WebSocket, { WebSocketServer } from 'ws'
 import { setupWSConnection } from '@y/websocket-server/utils'
 import type { TLRecord } from 'tldraw'
-import { organisationSchema } from '../../shared/model'
-import { organisationToShape } from '../../shared/projection'
-import { connectRoom, type ConnectionState, type RoomConnection } from '../../client/sync/roomConnection'
-import { bindStoreToDoc } from '../../client/sync/yStoreBinding'
-import { headlessStore } from './support/syncNetwork'
+import { organisationSchema } from '../../../../shared/model'
+import { organisationToShape } from '../../../../shared/projection'
+import { connectRoom, type ConnectionState, type RoomConnection } from '../../../../client/sync/roomConnection'
+import { bindStoreToDoc } from '../../../../client/sync/yStoreBinding'
+import { headlessStore } from '../../../support/syncNetwork'
 
 /**
  * A stand-in for the Maillage server's sync endpoint: stock y-websocket protocol, token

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { exportFormats, exportMap, importJson, importMap, MAX_IMPORT_BYTES, migrations, type ImportResult } from '../../shared/formats'
-import type { Issue } from '../../shared/issues'
-import { SCHEMA_VERSION } from '../../shared/model'
-import { randomMap } from '../support/randomMap'
+import { exportFormats, exportMap, importJson, importMap, MAX_IMPORT_BYTES, migrations, type ImportResult } from '../../../../shared/formats'
+import type { Issue } from '../../../../shared/issues'
+import { SCHEMA_VERSION } from '../../../../shared/model'
+import { randomMap } from '../../../support/randomMap'
 
 const failure = (result: ImportResult): Issue[] => {
 	if (result.ok) throw new Error('expected the import to fail')

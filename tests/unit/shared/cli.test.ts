@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main, mapStats } from '../../shared/cli'
-import { exportMap, importMap, stripPersons } from '../../shared/formats'
-import { randomMap } from '../support/randomMap'
+import { main, mapStats } from '../../../shared/cli'
+import { exportMap, importMap, stripPersons } from '../../../shared/formats'
+import { randomMap } from '../../support/randomMap'
 
 /** The same command in this process, with its output captured. */
 function run(...args: string[]): Run {
@@ -16,7 +16,7 @@ function run(...args: string[]): Run {
 	return { code, stdout: out.join(''), stderr: err.join('') }
 }
 
-const bin = fileURLToPath(new URL('../../bin/maillage.mjs', import.meta.url))
+const bin = fileURLToPath(new URL('../../../bin/maillage.mjs', import.meta.url))
 
 interface Run {
 	code: number

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { chimayMap } from '../../shared/demo'
-import { diffMaps, isModelUnchanged, sameValue, type FieldChange, type MapDiff } from '../../shared/diff'
-import { mapSchema, organisationKind, organisationSchema, partnershipSchema, partnershipStatus, sector, strength, type MaillageMap } from '../../shared/model'
-import { randomMap, seededRandom } from '../support/randomMap'
+import { chimayMap } from '../../../shared/demo'
+import { diffMaps, isModelUnchanged, sameValue, type FieldChange, type MapDiff } from '../../../shared/diff'
+import { mapSchema, organisationKind, organisationSchema, partnershipSchema, partnershipStatus, sector, strength, type MaillageMap } from '../../../shared/model'
+import { randomMap, seededRandom } from '../../support/randomMap'
 
 const clone = (map: MaillageMap): MaillageMap => structuredClone(map)
 

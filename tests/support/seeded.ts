@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { onTestFailed } from 'vitest'
 import * as Y from 'yjs'
-import { seededRandom } from '../support/randomMap'
+import { seededRandom } from './randomMap'
 
 /**
  * The seed of a reliability test: RELIABILITY_SEED when set (a soak run sets a new one each

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { validate, type Issue } from '../../shared/issues'
-import { mapSchema } from '../../shared/model'
-import { randomMap } from '../support/randomMap'
+import { validate, type Issue } from '../../../shared/issues'
+import { mapSchema } from '../../../shared/model'
+import { randomMap } from '../../support/randomMap'
 
 const base = () => ({
 	schemaVersion: 1,

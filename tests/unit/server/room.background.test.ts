@@ -3,11 +3,11 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import type { RoomStore } from '../../server/persistence/types'
-import type { Role } from '../../server/protocol'
-import { Room } from '../../server/room'
-import { syncStep1Frame, updateFrame } from '../support/syncClient'
-import { waitFor } from '../support/server'
+import type { RoomStore } from '../../../server/persistence/types'
+import type { Role } from '../../../server/protocol'
+import { Room } from '../../../server/room'
+import { syncStep1Frame, updateFrame } from '../../support/syncClient'
+import { waitFor } from '../../support/server'
 
 /**
  * Work the room keeps off the path of edits (server/room.ts): the whole document stays encoded

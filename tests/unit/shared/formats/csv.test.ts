@@ -1,9 +1,9 @@
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
-import { csvColumns, exportMap, importCsv, type ImportResult } from '../../shared/formats'
-import type { Issue } from '../../shared/issues'
-import { mapSchema } from '../../shared/model'
-import { randomMap } from '../support/randomMap'
+import { csvColumns, exportMap, importCsv, type ImportResult } from '../../../../shared/formats'
+import type { Issue } from '../../../../shared/issues'
+import { mapSchema } from '../../../../shared/model'
+import { randomMap } from '../../../support/randomMap'
 
 const failure = (result: ImportResult): Issue[] => {
 	if (result.ok) throw new Error('expected the import to fail')

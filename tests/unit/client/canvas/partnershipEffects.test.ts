@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { createShapeId, toRichText, type TLArrowShape } from 'tldraw'
-import { partnershipMetaSchema } from '../../shared/model/partnership'
-import { styledArrow } from '../../client/canvas/partnershipEffects'
-import { selectionOf } from '../../client/lib/selection'
-import { mapSchema } from '../../shared/model'
+import { partnershipMetaSchema } from '../../../../shared/model/partnership'
+import { styledArrow } from '../../../../client/canvas/partnershipEffects'
+import { selectionOf } from '../../../../client/lib/selection'
+import { mapSchema } from '../../../../shared/model'
 
 function arrow(meta: Record<string, unknown> | undefined): TLArrowShape {
 	return {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { chimayMap } from '../../shared/demo'
-import { egoMap } from '../../shared/ego'
-import { exportFormats, exportMap, importMap } from '../../shared/formats'
-import { mapSchema, type Placement } from '../../shared/model'
-import { randomMap } from '../support/randomMap'
+import { chimayMap } from '../../../shared/demo'
+import { egoMap } from '../../../shared/ego'
+import { exportFormats, exportMap, importMap } from '../../../shared/formats'
+import { mapSchema, type Placement } from '../../../shared/model'
+import { randomMap } from '../../support/randomMap'
 
 const centreOf = (p: Placement) => ({ x: p.x + p.w / 2, y: p.y + p.h / 2 })
 const overlap = (a: Placement, b: Placement) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h

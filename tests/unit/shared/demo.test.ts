@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { chimayIds as o, chimayMap, cpasUnits as u } from '../../shared/demo/chimay'
-import { demoMaps } from '../../shared/demo'
-import { mapSchema, type Partnership } from '../../shared/model'
-import { mapToRecords, recordsToMap } from '../../shared/projection'
-import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
+import { chimayIds as o, chimayMap, cpasUnits as u } from '../../../shared/demo/chimay'
+import { demoMaps } from '../../../shared/demo'
+import { mapSchema, type Partnership } from '../../../shared/model'
+import { mapToRecords, recordsToMap } from '../../../shared/projection'
+import { docToMap, writeMapToDoc } from '../../../shared/ydoc/mapDoc'
 
 const byId = (id: string): Partnership => {
 	const p = chimayMap.partnerships.find((x) => x.id === id)

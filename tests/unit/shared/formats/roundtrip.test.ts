@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { exportFormats, exportMap, importMap, stripPersons } from '../../shared/formats'
-import { mapSchema, type MaillageMap } from '../../shared/model'
-import { mapToRecords, recordsToMap } from '../../shared/projection'
-import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
-import { randomMap, seededRandom, trickyTexts } from '../support/randomMap'
+import { exportFormats, exportMap, importMap, stripPersons } from '../../../../shared/formats'
+import { mapSchema, type MaillageMap } from '../../../../shared/model'
+import { mapToRecords, recordsToMap } from '../../../../shared/projection'
+import { docToMap, writeMapToDoc } from '../../../../shared/ydoc/mapDoc'
+import { randomMap, seededRandom, trickyTexts } from '../../../support/randomMap'
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1)
 const sizeOf = (seed: number) => ({ organisations: 2 + (seed % 12), partnerships: seed % 20 })

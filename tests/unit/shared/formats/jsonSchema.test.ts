@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 import { Ajv2020 } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
-import { exportMap } from '../../shared/formats'
-import { MAP_JSON_SCHEMA_PATH, mapJsonSchema, mapJsonSchemaText } from '../../shared/formats/jsonSchema'
-import { randomMap } from '../support/randomMap'
+import { exportMap } from '../../../../shared/formats'
+import { MAP_JSON_SCHEMA_PATH, mapJsonSchema, mapJsonSchemaText } from '../../../../shared/formats/jsonSchema'
+import { randomMap } from '../../../support/randomMap'
 
-const committed = readFileSync(new URL(`../../${MAP_JSON_SCHEMA_PATH}`, import.meta.url), 'utf8')
+const committed = readFileSync(new URL(`../../../../${MAP_JSON_SCHEMA_PATH}`, import.meta.url), 'utf8')
 
 const ajv = new Ajv2020({ strict: true, allErrors: true })
 addFormats(ajv)

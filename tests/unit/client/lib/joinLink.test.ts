@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
-import { joinLinkOf } from '../../client/lib/joinLink'
-import { printable } from '../../shared/text'
-import { readPeers } from '../../client/sync/presence'
+import { joinLinkOf } from '../../../../client/lib/joinLink'
+import { printable } from '../../../../shared/text'
+import { readPeers } from '../../../../client/sync/presence'
 
 describe('what the facilitation UI relies on', () => {
 	test('peers carry the role they announce, and a malformed one is left out', () => {

@@ -3,11 +3,11 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { closeReason, type CloseReason, type Role } from '../../server/protocol'
-import { Room, type RoomHooks } from '../../server/room'
-import { syncStep1Frame, updateFrame } from '../support/syncClient'
-import { waitFor } from '../support/server'
-import { UpdateLogStore } from '../support/updateLogStore'
+import { closeReason, type CloseReason, type Role } from '../../../server/protocol'
+import { Room, type RoomHooks } from '../../../server/room'
+import { syncStep1Frame, updateFrame } from '../../support/syncClient'
+import { waitFor } from '../../support/server'
+import { UpdateLogStore } from '../../support/updateLogStore'
 
 /** An in-memory store whose appends wait until the test lets them through (or fail). */
 class GatedStore extends UpdateLogStore {
