@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { roles, type Role } from './protocol'
+import { roles, type Role } from '../shared/protocol'
 
 /**
  * Tokens: 32 random bytes (256 bits) in base64url. Only their SHA-256 is stored: a token has

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws'
 import type { Metrics } from './metrics'
-import type { CloseReason, Role } from './protocol'
+import type { CloseReason, Role } from '../shared/protocol'
 import type { Peer } from './room'
 
 /** A WebSocket in a room: counts what goes through it, for metrics and the closing log line. */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { isDefaultStatus, ROOM_STATUS_FIELD, unlockedStatus, type RoomStatus } from '../shared/roomStatus'
 import type { RoomStore } from './persistence/types'
-import { canWrite, closeReason, messageType, syncMessageType, type CloseReason, type Role } from './protocol'
+import { closeReason, mayEdit, messageType, syncMessageType, type CloseReason, type Role } from '../shared/protocol'
 
 /** One end of a room: a WebSocket connection, seen by the room core only through this. */
 export interface Peer {
@@ -267,12 +267,10 @@ export class Room {
 			case syncMessageType.step2:
 			case syncMessageType.update: {
 				const update = decoding.readVarUint8Array(decoder)
-				if (!canWrite(peer.role)) {
-					if (!isEmptyUpdate(update)) this.options.hooks?.onViewerWriteDropped?.(this.name)
-					return
-				}
-				if (this.currentStatus.locked && peer.role === 'participant') {
-					if (!isEmptyUpdate(update)) this.options.hooks?.onLockedWriteDropped?.(this.name)
+				if (!mayEdit(peer.role, this.currentStatus)) {
+					if (isEmptyUpdate(update)) return
+					if (peer.role === 'viewer') this.options.hooks?.onViewerWriteDropped?.(this.name)
+					else this.options.hooks?.onLockedWriteDropped?.(this.name)
 					return
 				}
 				if (isEmptyUpdate(update)) return

@@ -4,7 +4,7 @@ import type { Metrics } from './metrics'
 import { readRoomStatus } from './facilitation'
 import type { RoomStatus } from '../shared/roomStatus'
 import type { Store } from './persistence/types'
-import { closeReason, type CloseReason } from './protocol'
+import { closeReason, type CloseReason } from '../shared/protocol'
 import { Room, RoomLoadError, type RoomHooks } from './room'
 
 export interface RoomsOptions {

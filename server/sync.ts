@@ -9,7 +9,7 @@ import { Connection } from './connection'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
 import type { RoomStore } from './persistence/types'
-import { closeReason, isRoomId, SYNC_PATH_PREFIX, type Role } from './protocol'
+import { closeReason, isRoomId, SYNC_PATH_PREFIX, type Role } from '../shared/protocol'
 import type { Room } from './room'
 import { ShuttingDownError, type Rooms } from './rooms'
 

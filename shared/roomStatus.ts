@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { idSchema } from './model'
+import { actorRoleSchema } from './protocol'
 
 /**
  * What the server tells everyone in a room about its facilitation: whether the map is locked
@@ -15,8 +16,6 @@ import { idSchema } from './model'
  * `GET /api/rooms/<room>` returns the same status.
  */
 export const ROOM_STATUS_FIELD = 'maillageRoom'
-
-export const actorRoleSchema = z.enum(['admin', 'facilitator', 'participant', 'viewer'])
 
 /** Who did something: the role of the token used, and the display name given, if any. */
 export const actorSchema = z.strictObject({
@@ -64,7 +63,3 @@ export function readRoomStatus(states: ReadonlyMap<number, Record<string, unknow
 	}
 	return unlockedStatus
 }
-
-/** Whether a role may change the document now (viewers never, participants not while locked). */
-export const mayEdit = (role: z.infer<typeof actorRoleSchema>, status: Pick<RoomStatus, 'locked'>) =>
-	role === 'admin' || role === 'facilitator' || (role === 'participant' && !status.locked)

@@ -2,11 +2,12 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import type { Awareness } from 'y-protocols/awareness'
+import { closeReasonKey } from '../../shared/protocol'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'error'
 
 export interface ConnectionError {
-	/** The WebSocket close code (server/protocol.ts): 44xx are not retried, 45xx are. */
+	/** The WebSocket close code (shared/protocol.ts): 44xx are not retried, 45xx are. */
 	code: number
 	/** A stable key for the UI: `unauthorized` (4401), `forbidden` (4403), `not found`, `room full`, `room unavailable` (4503)... */
 	reason: string
@@ -57,18 +58,6 @@ export interface RoomConnection {
 
 /** Failed attempts in a row after which the room counts as offline rather than reconnecting. */
 const OFFLINE_AFTER_FAILURES = 3
-
-const CLOSE_REASONS: Record<number, string> = {
-	4400: 'malformed',
-	4401: 'unauthorized',
-	4403: 'forbidden',
-	4404: 'not found',
-	4409: 'conflict',
-	4413: 'too large',
-	4429: 'room full',
-	4500: 'server error',
-	4503: 'room unavailable',
-}
 
 const PROBE_REASONS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not found' }
 
@@ -159,7 +148,7 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
 		const code = event?.code ?? 0
 		if (code >= 4400 && code < 4600) {
 			refused = code < 4500
-			const error: ConnectionError = { code, reason: CLOSE_REASONS[code] ?? `closed (${code})` }
+			const error: ConnectionError = { code, reason: closeReasonKey(code) ?? `closed (${code})` }
 			if (event?.reason) error.detail = event.reason
 			return set({ status: 'error', error })
 		}

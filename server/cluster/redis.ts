@@ -8,7 +8,7 @@ import { readRoomStatus } from '../facilitation'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { Store } from '../persistence/types'
-import { roles, type Role } from '../protocol'
+import { roles, type Role } from '../../shared/protocol'
 import type { Room } from '../room'
 import type { Cluster } from './types'
 

@@ -1,4 +1,4 @@
-import type { Role } from '../protocol'
+import type { Role } from '../../shared/protocol'
 import type { Room, RoomRelay } from '../room'
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
-import { SYNC_PATH_PREFIX } from '../protocol'
+import { SYNC_PATH_PREFIX } from '../../shared/protocol'
 import { RoomLoadError } from '../room'
 import { ShuttingDownError } from '../rooms'
 import { handleApi, type ApiContext } from './api'

@@ -2,7 +2,7 @@ import type { MapDiff } from '../../shared/diff'
 import type { Issue } from '../../shared/issues'
 import type { RoomStatus } from '../../shared/roomStatus'
 import type { VersionSummary } from '../persistence/types'
-import type { Role } from '../protocol'
+import type { Role } from '../../shared/protocol'
 
 /**
  * The JSON bodies of the HTTP API, for the client (`import type` only: nothing of the server
