@@ -4,6 +4,7 @@ import { exportMap, importMap } from '../shared/formats'
 import type { MaillageMap } from '../shared/model'
 import type { Actor, RoomStatus } from '../shared/roomStatus'
 import { docToMap, writeMapToDoc } from '../shared/ydoc/mapDoc'
+import { readRoomStatus } from './persistence/roomStatus'
 import type { FacilitationStore, RoomLock, StoredVersion, VersionKind, VersionSummary } from './persistence/types'
 import type { Room } from './room'
 import type { Rooms } from './rooms'
@@ -12,16 +13,6 @@ import type { Rooms } from './rooms'
  * Facilitation on the server side: the lock, and immutable versions of a map (save, read,
  * restore). The store is the truth; a loaded room gets every change through `setStatus`.
  */
-
-export async function readRoomStatus(store: FacilitationStore, room: string): Promise<RoomStatus> {
-	const [lock, agreed] = await Promise.all([store.getLock(room), store.latestVersion(room, 'agreed')])
-	return {
-		locked: lock !== undefined,
-		lockedBy: lock?.by ?? null,
-		lockedAt: lock?.at ?? null,
-		agreedVersion: agreed ? { id: agreed.id, number: agreed.number, label: agreed.label, at: agreed.createdAt, by: agreed.createdBy } : null,
-	}
-}
 
 export interface FacilitationContext {
 	store: FacilitationStore

@@ -1,7 +1,7 @@
 import type { Cluster } from './cluster/types'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
-import { readRoomStatus } from './facilitation'
+import { readRoomStatus } from './persistence/roomStatus'
 import type { RoomStatus } from '../shared/roomStatus'
 import type { Store } from './persistence/types'
 import { closeReason, type CloseReason } from '../shared/protocol'
