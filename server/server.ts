@@ -8,7 +8,7 @@ import { createHttpHandler } from './http'
 import { adminLink } from './http/api'
 import { createLogger, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
-import { SqliteStore } from './persistence/sqlite'
+import { openSqliteStore } from './persistence/sqlite'
 import type { Store } from './persistence/types'
 import { Rooms } from './rooms'
 import { createSyncServer } from './sync'
@@ -103,9 +103,9 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 
 // The scale-out engines are imported only when configured: a single process needs neither pg nor ioredis.
 async function openStore(config: ServerConfig, log: Logger): Promise<Store> {
-	if (!config.databaseUrl) return new SqliteStore(config.dataDir, config.sqliteSynchronous)
-	const { PostgresStore } = await import('./persistence/postgres')
-	return PostgresStore.connect(config.databaseUrl, { onError: (error) => log.error({ err: error.message }, 'PostgreSQL connection error') })
+	if (!config.databaseUrl) return openSqliteStore(config.dataDir, config.sqliteSynchronous)
+	const { openPostgresStore } = await import('./persistence/postgres')
+	return openPostgresStore(config.databaseUrl, { onError: (error) => log.error({ err: error.message }, 'PostgreSQL connection error') })
 }
 
 async function startCluster(config: ServerConfig, store: Store, log: Logger, metrics: Metrics): Promise<Cluster | undefined> {

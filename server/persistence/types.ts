@@ -1,6 +1,23 @@
 import type { RoomTokenHashes } from '../auth'
 import type { Actor } from '../../shared/roomStatus'
 
+/**
+ * What the server persists, as three interfaces, each for the code that needs it: the room core
+ * only appends to and reads the update log, a connection also reads its room's record, and
+ * facilitation keeps locks and versions. One SQL store (sqlStore.ts) implements them all, over
+ * SQLite or PostgreSQL. Calls on one room are never concurrent: the room chains them.
+ */
+
+/** A room's document as a log of Yjs updates. */
+export interface UpdateLog {
+	/** Every stored update of the room, oldest first (the compacted state comes first). */
+	loadUpdates(id: string): Promise<Uint8Array[]>
+	/** Appends updates durably, all or none: when the promise resolves they survive a crash. */
+	appendUpdates(id: string, updates: Uint8Array[]): Promise<void>
+	/** Replaces every stored update of the room by one state update, all or none. */
+	compact(id: string, state: Uint8Array): Promise<void>
+}
+
 /** What the server keeps about a room besides its document. */
 export interface RoomRecord {
 	id: string
@@ -9,21 +26,16 @@ export interface RoomRecord {
 	tokens: RoomTokenHashes
 }
 
-/**
- * Where rooms live. The room core only sees this interface, so another store (Postgres, S3...)
- * can be added without touching it. Calls on one room are never concurrent: the room chains them.
- */
-export interface RoomStore {
+/** The rooms and their tokens (hashed). */
+export interface RoomDirectory {
 	createRoom(room: RoomRecord): Promise<void>
 	getRoom(id: string): Promise<RoomRecord | undefined>
 	listRooms(): Promise<Omit<RoomRecord, 'tokens'>[]>
 	setTokens(id: string, tokens: RoomTokenHashes): Promise<void>
-	/** Every stored update of the room, oldest first (the compacted state comes first). */
-	loadUpdates(id: string): Promise<Uint8Array[]>
-	/** Appends updates durably, all or none: when the promise resolves they survive a crash. */
-	appendUpdates(id: string, updates: Uint8Array[]): Promise<void>
-	/** Replaces every stored update of the room by one state update, all or none. */
-	compact(id: string, state: Uint8Array): Promise<void>
+}
+
+/** Where rooms live: their records and their documents. */
+export interface RoomStore extends RoomDirectory, UpdateLog {
 	close(): Promise<void>
 }
 
@@ -34,7 +46,8 @@ export interface RoomLock {
 }
 
 /** Why a version was saved: agreed by a facilitator, or kept automatically before a restore. */
-export type VersionKind = 'agreed' | 'before-restore'
+export const versionKinds = ['agreed', 'before-restore'] as const
+export type VersionKind = (typeof versionKinds)[number]
 
 /** A saved version of a room's map, without its content. */
 export interface VersionSummary {
@@ -60,10 +73,7 @@ export interface StoredVersion extends VersionSummary {
 	json: string
 }
 
-/**
- * What facilitation keeps: locks and immutable versions. Apart from RoomStore because the room
- * core never needs it; the SQLite store implements both (`Store`).
- */
+/** What facilitation keeps: locks and immutable versions. The room core never needs it. */
 export interface FacilitationStore {
 	getLock(room: string): Promise<RoomLock | undefined>
 	/** Sets (or with undefined, removes) the lock of a room. */
