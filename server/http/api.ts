@@ -76,13 +76,19 @@ async function describeRoom(ctx: ApiContext, req: IncomingMessage, res: ServerRe
 async function exportRoom(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, room: string, query: URLSearchParams): Promise<void> {
 	const { title } = await authenticate(ctx, req, room)
 	const format = exportFormatOf(query)
-	const { map, issues } = await ctx.rooms.with(room, (r) => docToMap(r.doc))
+	const { map, issues } = await ctx.rooms.with(room, (r) => {
+		r.applyPending()
+		return docToMap(r.doc)
+	})
 	sendExport(res, exportMap(map, format, { stripPersons: stripPersonsOf(query) }), map.title || title, room, issues.length)
 }
 
 async function roomIssues(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, room: string): Promise<void> {
 	await authenticate(ctx, req, room)
-	const { issues } = await ctx.rooms.with(room, (r) => docToMap(r.doc))
+	const { issues } = await ctx.rooms.with(room, (r) => {
+		r.applyPending()
+		return docToMap(r.doc)
+	})
 	sendJson(res, 200, { issues } satisfies IssuesResponse)
 }
 
