@@ -71,7 +71,7 @@ export function isEmptyStateVector(stateVector: Uint8Array): boolean {
 }
 
 /** The update a client sends when it has nothing new: no structs, empty delete set. */
-export function isEmptyUpdate(update: Uint8Array): boolean {
+function isEmptyUpdate(update: Uint8Array): boolean {
 	return update.length === 2 && update[0] === 0 && update[1] === 0
 }
 
