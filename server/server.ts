@@ -11,7 +11,7 @@ import { createMetrics, type Metrics } from './metrics'
 import { openSqliteStore } from './persistence/sqlite'
 import type { Store } from './persistence/types'
 import { Rooms } from './rooms'
-import { createSyncServer } from './sync'
+import { createSyncServer } from './websocket'
 
 export interface RunningServer {
 	/** http://host:port */

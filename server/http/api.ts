@@ -8,7 +8,7 @@ import type { Logger } from '../log'
 import type { Store } from '../persistence/types'
 import { isRoomId, roles, type Role } from '../../shared/protocol'
 import type { Rooms } from '../rooms'
-import type { SyncServer } from '../sync'
+import type { SyncServer } from '../websocket'
 import { readRoomStatus } from '../persistence/roomStatus'
 import { authenticate, exportFormatOf, isFacilitator, requireAdmin, sendExport, stripPersonsOf } from './access'
 import { handleFacilitation } from './facilitation'
@@ -76,13 +76,19 @@ async function describeRoom(ctx: ApiContext, req: IncomingMessage, res: ServerRe
 async function exportRoom(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, room: string, query: URLSearchParams): Promise<void> {
 	const { title } = await authenticate(ctx, req, room)
 	const format = exportFormatOf(query)
-	const { map, issues } = await ctx.rooms.with(room, (r) => docToMap(r.doc))
+	const { map, issues } = await ctx.rooms.with(room, (r) => {
+		r.applyPending()
+		return docToMap(r.doc)
+	})
 	sendExport(res, exportMap(map, format, { stripPersons: stripPersonsOf(query) }), map.title || title, room, issues.length)
 }
 
 async function roomIssues(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, room: string): Promise<void> {
 	await authenticate(ctx, req, room)
-	const { issues } = await ctx.rooms.with(room, (r) => docToMap(r.doc))
+	const { issues } = await ctx.rooms.with(room, (r) => {
+		r.applyPending()
+		return docToMap(r.doc)
+	})
 	sendJson(res, 200, { issues } satisfies IssuesResponse)
 }
 

@@ -3,11 +3,12 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { closeReason, type CloseReason, type Role } from '../../../shared/protocol'
-import { Room, type RoomHooks } from '../../../server/room'
-import { syncStep1Frame, updateFrame } from '../../support/syncClient'
-import { waitFor } from '../../support/server'
-import { UpdateLogStore } from '../../support/updateLogStore'
+import { closeReason, type CloseReason, type Role } from '../../../../shared/protocol'
+import { Room } from '../../../../server/room/room'
+import type { RoomHooks } from '../../../../server/room/types'
+import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
+import { waitFor } from '../../../support/server'
+import { UpdateLogStore } from '../../../support/updateLogStore'
 
 /** An in-memory store whose appends wait until the test lets them through (or fail). */
 class GatedStore extends UpdateLogStore {
@@ -117,9 +118,10 @@ describe('room core: durable before visible', () => {
 		expect(reloaded.getMap('m').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])))
 	})
 
-	test('the document read from outside already holds the updates of the current turn', async () => {
+	test('the document read from outside after applyPending holds the updates of the current turn', async () => {
 		const { room, writer } = await setup()
 		room.receive(writer, updateFrame(edit('now', 1)))
+		room.applyPending()
 		expect(room.doc.getMap('m').get('now')).toBe(1)
 	})
 

@@ -3,14 +3,14 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import type { RoomStore } from '../../../server/persistence/types'
-import type { Role } from '../../../shared/protocol'
-import { Room } from '../../../server/room'
-import { syncStep1Frame, updateFrame } from '../../support/syncClient'
-import { waitFor } from '../../support/server'
+import type { RoomStore } from '../../../../server/persistence/types'
+import type { Role } from '../../../../shared/protocol'
+import { Room } from '../../../../server/room/room'
+import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
+import { waitFor } from '../../../support/server'
 
 /**
- * Work the room keeps off the path of edits (server/room.ts): the whole document stays encoded
+ * Work the room keeps off the path of edits (server/room/room.ts): the whole document stays encoded
  * for new clients and compactions until it changes (`fullState`), so a newcomer must never be
  * served a state older than the room's; and a compaction runs beside the appends.
  */

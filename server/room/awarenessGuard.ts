@@ -1,0 +1,141 @@
+import type * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as decoding from 'lib0/decoding'
+import { isDefaultStatus, ROOM_STATUS_FIELD, type RoomStatus } from '../../shared/roomStatus'
+import { awarenessMessage, MalformedMessageError } from './messages'
+import { REMOTE_ORIGIN, type Peer } from './types'
+
+/** Awareness clients one connection may bring into a room (a provider has one). */
+export const MAX_PRESENCES_PER_PEER = 8
+
+export interface AwarenessOutput {
+	/** Sent to every peer of the room. */
+	broadcast(message: Uint8Array): void
+	/** To the other processes (scale-out): the changes of this process's peers, as an awareness update. */
+	relay?(update: Uint8Array): void
+}
+
+type Change = { added: number[]; updated: number[]; removed: number[] }
+
+/**
+ * A room's awareness (presence) behind its guard. Presence is open to every role, viewers
+ * included, so two things are checked here: how many clients one connection speaks for, and
+ * that nobody writes in the server's name (the room's own entry, which carries the lock and
+ * agreed version, see shared/roomStatus).
+ */
+export class AwarenessGuard {
+	readonly awareness: awarenessProtocol.Awareness
+	/** The awareness clients each peer brought in (removed when it leaves). */
+	private readonly controlled = new Map<Peer, Set<number>>()
+	/** The room's own entry as last published; null for the default status. */
+	private ownState: { [ROOM_STATUS_FIELD]: RoomStatus } | null = null
+
+	constructor(
+		doc: Y.Doc,
+		private readonly out: AwarenessOutput,
+	) {
+		this.awareness = new awarenessProtocol.Awareness(doc)
+		this.awareness.setLocalState(null)
+		this.awareness.on('update', this.onUpdate)
+	}
+
+	addPeer(peer: Peer): void {
+		this.controlled.set(peer, new Set())
+	}
+
+	/** The peer is gone: the clients it brought in are removed (and that is broadcast). */
+	removePeer(peer: Peer): void {
+		const clients = this.controlled.get(peer)
+		if (!clients) return
+		this.controlled.delete(peer)
+		awarenessProtocol.removeAwarenessStates(this.awareness, [...clients], null)
+	}
+
+	/**
+	 * A provider speaks for one client (its own) and echoes the changes it hears of: a frame may
+	 * name known clients plus a few new ones, and a connection may bring in at most
+	 * MAX_PRESENCES_PER_PEER clients. Beyond, the frame is malformed (thrown): else one connection
+	 * could make the room keep, and send every newcomer, millions of ghosts.
+	 */
+	receive(peer: Peer, update: Uint8Array): void {
+		const named = decoding.readVarUint(decoding.createDecoder(update))
+		// `meta` also remembers clients whose states were removed: echoes of removals name them.
+		if (named > this.awareness.meta.size + MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`awareness update naming ${named} clients`)
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+		if ((this.controlled.get(peer)?.size ?? 0) > MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`presence of more than ${MAX_PRESENCES_PER_PEER} clients`)
+	}
+
+	/** Awareness changes of another process's peers, broadcast here (never relayed back). */
+	receiveRemote(update: Uint8Array): void {
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+	}
+
+	/** Publishes the room status as the room's own entry; the default status as no entry at all. */
+	publishStatus(status: RoomStatus): void {
+		this.ownState = isDefaultStatus(status) ? null : { [ROOM_STATUS_FIELD]: status }
+		this.awareness.setLocalState(this.ownState)
+	}
+
+	get isEmpty(): boolean {
+		return this.awareness.getStates().size === 0
+	}
+
+	/** Every state, for a newcomer or a query. */
+	allStates(): Uint8Array {
+		return awarenessMessage(this.awareness, [...this.awareness.getStates().keys()])
+	}
+
+	/** The states of this process's own peers, for a process that just loaded the room. */
+	peerStates(): Uint8Array | undefined {
+		const ids = [...this.controlled.values()].flatMap((clients) => [...clients])
+		return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : undefined
+	}
+
+	destroy(): void {
+		this.controlled.clear()
+		this.awareness.off('update', this.onUpdate)
+		this.awareness.destroy()
+	}
+
+	private readonly onUpdate = ({ added, updated, removed }: Change, origin: unknown) => {
+		const clients = this.controlled.get(origin as Peer)
+		const remote = origin === REMOTE_ORIGIN
+		let changed = [...added, ...updated, ...removed]
+		let forged: number[] = []
+		if (clients || remote) {
+			forged = [...added, ...updated].filter((id) => this.speaksForServer(id))
+			changed = changed.filter((id) => !forged.includes(id))
+		}
+		if (clients) {
+			for (const id of added) if (!forged.includes(id)) clients.add(id)
+			for (const id of removed) clients.delete(id)
+		}
+		// Other processes get the changes of the peers here (each process publishes its own status,
+		// and times out remote states by itself).
+		const relayed = this.out.relay && !remote && origin !== 'timeout' ? changed.filter((id) => id !== this.awareness.clientID) : []
+		if (relayed.length > 0) this.out.relay?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, relayed))
+		// Sent to everyone, the sender included: a provider alone in a room relies on its own
+		// awareness renewals coming back to know the connection is alive.
+		if (changed.length > 0) this.out.broadcast(awarenessMessage(this.awareness, changed))
+		if (forged.length > 0) this.disown(forged)
+	}
+
+	/** The room's own entry, or an entry carrying the room status: only the server writes those. */
+	private speaksForServer(id: number): boolean {
+		if (id === this.awareness.clientID) return true
+		const state = this.awareness.getStates().get(id)
+		return state !== undefined && ROOM_STATUS_FIELD in state
+	}
+
+	/**
+	 * Undoes what a peer wrote in the server's name, before anyone else saw it: other entries
+	 * carrying the status are removed, and the room's own entry is published again (with a newer
+	 * clock than the forged one). Stock clients echo the server's entry with its own clock, which
+	 * changes nothing and never gets here.
+	 */
+	private disown(ids: number[]): void {
+		const others = ids.filter((id) => id !== this.awareness.clientID)
+		if (others.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, others, null)
+		if (others.length < ids.length) this.awareness.setLocalState(this.ownState)
+	}
+}

@@ -1,0 +1,295 @@
+import * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
+import { unlockedStatus, type RoomStatus } from '../../shared/roomStatus'
+import { closeReason, type CloseReason } from '../../shared/protocol'
+import { AwarenessGuard } from './awarenessGuard'
+import { DurableLog, type LoggedUpdate } from './durableLog'
+import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
+import { TurnBatch } from './turnBatch'
+import { REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
+
+/**
+ * The room core: one Y.Doc, its awareness and its peers, wired to the parts that do the work:
+ * frames are decoded by ./messages, the updates of one event-loop turn applied together by
+ * ./turnBatch, stored before they are shown by ./durableLog, presence guarded by ./awarenessGuard.
+ *
+ * Durability before visibility: everything derived from the document (relayed updates, sync
+ * step 2 answers) waits for the updates applied before it to be committed, so an edit any peer
+ * has seen survives a crash.
+ */
+export class Room {
+	/** The document as applied so far; `applyPending` first to include this turn's updates. */
+	readonly doc: Y.Doc
+	readonly awareness: Awareness
+	private readonly presence: AwarenessGuard
+	private readonly peers = new Set<Peer>()
+	private readonly turn = new TurnBatch()
+	private readonly log: DurableLog
+	private turnEndScheduled = false
+	private closed = false
+	private currentStatus: RoomStatus = unlockedStatus
+	/** The whole document as one update, kept until the next change (see `fullState`). */
+	private cachedState: Uint8Array | undefined
+
+	private constructor(
+		readonly name: string,
+		doc: Y.Doc,
+		storedCount: number,
+		private readonly options: RoomOptions,
+	) {
+		const { store, compactEvery, hooks, relay } = options
+		this.doc = doc
+		this.presence = new AwarenessGuard(doc, {
+			broadcast: (message) => this.broadcast(message),
+			relay: relay && ((update) => relay.awareness(name, update)),
+		})
+		this.awareness = this.presence.awareness
+		this.log = new DurableLog({
+			name,
+			store,
+			storedCount,
+			compactEvery,
+			fullState: () => this.fullState(),
+			deliver: (updates) => this.relay(updates),
+			onStored: relay && ((updates) => relay.updates(name, updates)),
+			onPersist: hooks?.onPersist,
+			onFailed: (error) => this.fail(error),
+		})
+		doc.on('update', this.onDocUpdate)
+	}
+
+	/** Loads a room from its stored updates; never returns an empty room in place of a failed load. */
+	static async load(name: string, options: RoomOptions): Promise<Room> {
+		const started = performance.now()
+		const doc = new Y.Doc()
+		try {
+			const updates = await options.store.loadUpdates(name)
+			if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
+			options.hooks?.onPersist?.('load', (performance.now() - started) / 1000)
+			return new Room(name, doc, updates.length, options)
+		} catch (error) {
+			doc.destroy()
+			throw new RoomLoadError(name, error)
+		}
+	}
+
+	get peerCount(): number {
+		return this.peers.size
+	}
+
+	get isClosed(): boolean {
+		return this.closed || this.log.failed
+	}
+
+	get status(): RoomStatus {
+		return this.currentStatus
+	}
+
+	/**
+	 * Applies the updates peers sent this turn now instead of at the end of the turn: for a
+	 * caller that reads `doc` and needs every update received so far (an export, a version).
+	 */
+	applyPending(): void {
+		if (!this.log.failed) this.turn.applyTo(this.doc, this.reject)
+	}
+
+	// ─── Peers ───────────────────────────────────────────────────────────────────────────────
+
+	/** Adds a peer and starts the sync; false when the room is full or closed. */
+	join(peer: Peer): boolean {
+		if (this.isClosed || this.peers.size >= this.options.maxPeers) return false
+		this.peers.add(peer)
+		this.presence.addPeer(peer)
+		peer.send(syncStep1Message(this.doc))
+		if (!this.presence.isEmpty) peer.send(this.presence.allStates())
+		return true
+	}
+
+	leave(peer: Peer): void {
+		if (!this.peers.delete(peer)) return
+		this.presence.removePeer(peer)
+		if (this.peers.size === 0 && !this.isClosed) this.options.hooks?.onEmpty?.(this)
+	}
+
+	/** Closes the peers matching `which` (all by default); they leave the room. */
+	closePeers(reason: CloseReason, which: (peer: Peer) => boolean = () => true): void {
+		for (const peer of [...this.peers]) {
+			if (!which(peer)) continue
+			this.leave(peer)
+			peer.close(reason)
+		}
+	}
+
+	private broadcast(message: Uint8Array): void {
+		for (const peer of this.peers) peer.send(message)
+	}
+
+	// ─── Incoming frames ─────────────────────────────────────────────────────────────────────
+
+	/** Handles one frame of a peer. A frame that cannot be decoded closes that peer only (4400). */
+	receive(peer: Peer, message: Uint8Array): void {
+		if (this.isClosed || !this.peers.has(peer)) return
+		try {
+			readFrame(peer, message, this.currentStatus, this.frames)
+		} catch (error) {
+			this.reject(peer, error)
+		}
+	}
+
+	/** A frame of `peer` is malformed: that peer is closed (4400), the room goes on. */
+	private readonly reject = (peer: Peer, error: unknown): void => {
+		this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
+		this.leave(peer)
+		peer.close(closeReason.malformed)
+	}
+
+	private readonly frames: FrameHandler = {
+		syncStep1: (peer, stateVector) => {
+			const answer = syncStep2Message(isEmptyStateVector(stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, stateVector))
+			this.log.afterDurable(() => this.peers.has(peer) && peer.send(answer))
+		},
+		update: (peer, update) => {
+			this.turn.add(peer, update)
+			this.scheduleTurnEnd()
+		},
+		refusedUpdate: (peer) => {
+			if (peer.role === 'viewer') this.options.hooks?.onViewerWriteDropped?.(this.name)
+			else this.options.hooks?.onLockedWriteDropped?.(this.name)
+		},
+		awareness: (peer, update) => this.presence.receive(peer, update),
+		queryAwareness: (peer) => peer.send(this.presence.allStates()),
+	}
+
+	// ─── Facilitation ────────────────────────────────────────────────────────────────────────
+
+	/**
+	 * Sets the lock and agreed version, and publishes them as this room's own awareness state
+	 * (see shared/roomStatus). Unlocking asks every participant for what the server lacks: edits
+	 * it refused during the lock are still in the participant's document, and the participant's
+	 * next edits depend on them, so without this they would stay pending on every side until the
+	 * participant reconnects. Refused means neither applied nor relayed while locked.
+	 */
+	setStatus(status: RoomStatus): void {
+		if (this.isClosed) return
+		const unlocking = this.currentStatus.locked && !status.locked
+		this.currentStatus = status
+		this.presence.publishStatus(status)
+		if (!unlocking) return
+		const ask = syncStep1Message(this.doc)
+		for (const peer of this.peers) if (peer.role === 'participant') peer.send(ask)
+	}
+
+	// ─── Other server processes ──────────────────────────────────────────────────────────────
+
+	/** An update another process stored before publishing it: applied and relayed here, not stored again. */
+	receiveRemote(update: Uint8Array): void {
+		if (this.isClosed) return
+		// Behind the updates peers here sent before it, so that peers get them in that order.
+		this.applyPending()
+		Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+	}
+
+	/** Awareness changes of another process's peers, relayed to the peers here. */
+	receiveRemoteAwareness(update: Uint8Array): void {
+		if (!this.isClosed) this.presence.receiveRemote(update)
+	}
+
+	/** The awareness states of this process's own peers, for a process that just loaded the room. */
+	peerAwareness(): Uint8Array | undefined {
+		return this.presence.peerStates()
+	}
+
+	/** Changes the document from the server side (an import); relayed to every peer once durable. */
+	transact(change: (doc: Y.Doc) => void): void {
+		if (this.isClosed) throw new Error(`room ${this.name} is closed`)
+		// After what peers sent before: a restore must win over the edits it follows.
+		this.applyPending()
+		this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+	}
+
+	// ─── Durability ──────────────────────────────────────────────────────────────────────────
+
+	/** Resolves once every update received so far is durable; rejects if persisting fails. */
+	whenDurable(): Promise<void> {
+		this.applyPending()
+		return this.log.whenDurable()
+	}
+
+	/**
+	 * The document as one update. Every new client (empty state vector) and every compaction
+	 * needs exactly this, and encoding a large room takes hundreds of milliseconds of the event
+	 * loop: it is encoded once and reused until the document changes.
+	 */
+	private fullState(): Uint8Array {
+		return (this.cachedState ??= Y.encodeStateAsUpdate(this.doc))
+	}
+
+	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		this.cachedState = undefined
+		// Already durable; queued behind the local updates applied before it, to keep their order.
+		if (origin === REMOTE_ORIGIN) return this.log.appendStored(update, origin)
+		this.log.append(update, origin)
+		this.scheduleTurnEnd()
+	}
+
+	/** Updates arriving in the same turn (one burst of frames) share one transaction and one append. */
+	private scheduleTurnEnd(): void {
+		if (this.turnEndScheduled) return
+		this.turnEndScheduled = true
+		setImmediate(this.endTurn)
+	}
+
+	private readonly endTurn = () => {
+		this.applyPending()
+		this.turnEndScheduled = false
+		void this.log.flush()
+	}
+
+	/**
+	 * Relays the updates committed together as one message, encoded once for every peer: under
+	 * load each peer gets one frame (one write) per commit instead of one per update. The sender
+	 * already has its updates (y-websocket does not echo them back); when a batch mixes several
+	 * senders, everyone gets the whole of it, and a client applying structs it already has
+	 * changes nothing.
+	 */
+	private relay(batch: LoggedUpdate[]): void {
+		const first = batch[0]
+		if (!first || this.peers.size === 0) return
+		const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
+		const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
+		const message = updateMessage(update)
+		for (const peer of this.peers) if (peer !== skip) peer.send(message)
+	}
+
+	/** Persisting failed: everyone is closed (4503, they reconnect and resend their state), the registry drops this copy. */
+	private fail(error: unknown): void {
+		this.closePeers(closeReason.unavailable)
+		this.options.hooks?.onFailed?.(this, error)
+		this.destroy()
+	}
+
+	/** Flushes, closes remaining peers with `reason`, compacts and frees the room (idle, or shutting down). */
+	async close(reason: CloseReason = closeReason.goingAway): Promise<void> {
+		if (this.isClosed) return
+		// From here on frames are ignored: their senders still hold those edits and resend them
+		// when they reconnect.
+		this.closed = true
+		this.applyPending()
+		await this.log.settle()
+		if (this.log.failed) return
+		this.closePeers(reason)
+		try {
+			await this.log.compactIfFragmented()
+		} finally {
+			this.destroy()
+		}
+	}
+
+	private destroy(): void {
+		this.cachedState = undefined
+		this.presence.destroy()
+		this.turn.clear()
+		this.doc.off('update', this.onDocUpdate)
+		this.doc.destroy()
+	}
+}
