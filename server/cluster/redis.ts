@@ -256,7 +256,8 @@ export async function startRedisCluster({ url, store, log, metrics, subscribeTim
 
 		async close() {
 			watched.clear()
-			await Promise.allSettled([publisher.quit(), subscriber.quit()])
+			// QUIT first sends what is queued, so while Redis is away it would wait for its return.
+			await Promise.allSettled([publisher, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())))
 		},
 	}
 }
