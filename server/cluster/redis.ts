@@ -146,11 +146,18 @@ export async function startRedisCluster({ url, store, log, metrics, subscribeTim
 			.catch((error: unknown) => log.error({ room: name, err: String(error) }, 'reading the room status failed'))
 	}
 
+	function publishPeers(name: string, room: Room): void {
+		const states = room.peerAwareness()
+		if (states) publish(name, kind.awareness, states)
+	}
+
 	/** Reads the room from the store again: whatever was published while the connection was down. */
 	async function resync(name: string, entry: Watched): Promise<void> {
 		resyncs.inc()
 		refreshStatus(name, entry)
+		// Whichever process is back first misses the others' questions: it tells its peers too.
 		publish(name, kind.queryAwareness)
+		if (entry.room) publishPeers(name, entry.room)
 		try {
 			const updates = await store.loadUpdates(name)
 			if (updates.length > 0 && watched.get(name) === entry) entry.room?.receiveRemote(Y.mergeUpdates(updates))
@@ -169,11 +176,8 @@ export async function startRedisCluster({ url, store, log, metrics, subscribeTim
 				return room.receiveRemoteAwareness(message.payload)
 			case kind.status:
 				return refreshStatus(name, entry)
-			case kind.queryAwareness: {
-				const states = room.peerAwareness()
-				if (states) publish(name, kind.awareness, states)
-				return
-			}
+			case kind.queryAwareness:
+				return publishPeers(name, room)
 		}
 	}
 
@@ -256,7 +260,8 @@ export async function startRedisCluster({ url, store, log, metrics, subscribeTim
 
 		async close() {
 			watched.clear()
-			await Promise.allSettled([publisher.quit(), subscriber.quit()])
+			// QUIT first sends what is queued, so while Redis is away it would wait for its return.
+			await Promise.allSettled([publisher, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())))
 		},
 	}
 }
