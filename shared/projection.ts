@@ -17,7 +17,6 @@ import {
 	mapInfoSchema,
 	mapSchema,
 	organisationFieldsSchema,
-	partnershipMetaSchema,
 	SCHEMA_VERSION,
 	type MaillageMap,
 	type MapInfo,
@@ -26,13 +25,13 @@ import {
 	type Placement,
 	type Side,
 } from './model'
-import { ORGANISATION_SHAPE, type OrganisationShape } from './tldraw/organisationShape'
+import { isPinnedMeta, ORGANISATION_SHAPE, PINNED_META_KEY, type OrganisationShape } from './tldraw/organisationShape'
 import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
+import { PARTNERSHIP_META_KEY, readPartnershipMeta } from './tldraw/partnershipMeta'
 import { parallelBend, partnershipStyle } from './tldraw/partnershipStyle'
 import { MAP_PAGE_ID, maillageTLSchema } from './tldraw/schema'
 
-/** The key under which an arrow keeps its typed partnership. */
-export const PARTNERSHIP_META_KEY = 'partnership'
+export { PARTNERSHIP_META_KEY } from './tldraw/partnershipMeta'
 
 export const shapeIdOf = (modelId: string) => `shape:${modelId}` as TLShapeId
 export const modelIdOf = (shapeId: string) => shapeId.replace(/^shape:/, '')
@@ -67,7 +66,7 @@ export function organisationToShape(o: Organisation, placement: Placement, index
 		isLocked: false,
 		opacity: 1,
 		props: { w: placement.w, h: placement.h, ...fields },
-		meta: {},
+		meta: placement.pinned ? { [PINNED_META_KEY]: true } : {},
 	}
 }
 
@@ -220,7 +219,7 @@ export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapIn
 		}
 		const { w, h, ...fields } = (shape as OrganisationShape).props
 		organisations.push({ id, ...organisationFieldsSchema.parse(fields) })
-		layout[id] = { x: shape.x, y: shape.y, w, h }
+		layout[id] = { x: shape.x, y: shape.y, w, h, ...(isPinnedMeta(shape.meta) && { pinned: true }) }
 	}
 	const organisationById = new Map(organisations.map((o) => [o.id, o]))
 
@@ -248,7 +247,7 @@ export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapIn
 			issues.push(issue(where, 'partnership id is not a valid identifier', "l'identifiant du partenariat n'est pas valide", 'warning'))
 			continue
 		}
-		const meta = validate(partnershipMetaSchema, shape.meta[PARTNERSHIP_META_KEY] ?? {}, [...where, 'meta', PARTNERSHIP_META_KEY])
+		const meta = readPartnershipMeta(shape.meta, [...where, 'meta', PARTNERSHIP_META_KEY])
 		if (!meta.ok) {
 			issues.push(...meta.issues.map((i) => ({ ...i, severity: 'warning' as const })))
 			continue
