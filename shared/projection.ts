@@ -10,6 +10,7 @@ import {
 	type TLShape,
 	type TLShapeId,
 } from '@tldraw/tlschema'
+import type { SerializedSchema } from '@tldraw/store'
 import { getIndices, type IndexKey, type JsonObject } from '@tldraw/utils'
 import { issue, validate, type Issue } from './issues'
 import {
@@ -30,6 +31,7 @@ import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
 import { PARTNERSHIP_META_KEY, readPartnershipMeta } from './tldraw/partnershipMeta'
 import { parallelBend, partnershipStyle } from './tldraw/partnershipStyle'
 import { MAP_PAGE_ID, maillageTLSchema } from './tldraw/schema'
+import { restoreRecord } from './ydoc/restoreRecord'
 
 export { PARTNERSHIP_META_KEY } from './tldraw/partnershipMeta'
 
@@ -174,31 +176,27 @@ export interface Projection {
 const byIndex = (a: TLShape, b: TLShape) => (a.index < b.index ? -1 : a.index > b.index ? 1 : a.id < b.id ? -1 : 1)
 
 /**
- * Reads the typed map out of a document's records. Every record is validated on its own: an
- * invalid one is reported and left out, and the rest of the map is still read.
+ * Reads the typed map out of a document's records. Every record is restored on its own
+ * (shared/ydoc/restoreRecord: migrated from `writtenWith` when given, then validated): an invalid
+ * one is reported and left out, and the rest of the map is still read.
  */
-export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapInfo> = {}): Projection {
+export function recordsToMap(
+	rawRecords: readonly unknown[],
+	info: Partial<MapInfo> = {},
+	{ writtenWith }: { writtenWith?: SerializedSchema | undefined } = {},
+): Projection {
 	const issues: Issue[] = []
 	const shapes: TLShape[] = []
 	const arrowBindings = new Map<string, TLArrowBinding[]>()
 
 	for (const raw of rawRecords) {
 		const id = (raw as { id?: unknown } | null)?.id
-		const where = ['records', typeof id === 'string' ? id : '?']
-		const typeName = (raw as { typeName?: unknown } | null)?.typeName
-		const recordType = typeof typeName === 'string' ? maillageTLSchema.types[typeName as TLRecord['typeName']] : undefined
-		if (!recordType) {
-			issues.push(issue(where, `unknown record type "${String(typeName)}"`, `type d'enregistrement inconnu « ${String(typeName)} »`, 'warning'))
+		const restored = restoreRecord(typeof id === 'string' ? id : '?', raw, { schema: maillageTLSchema, writtenWith })
+		if (!restored.ok) {
+			issues.push(restored.issue)
 			continue
 		}
-		let record: TLRecord
-		try {
-			record = recordType.validate(raw) as TLRecord
-		} catch (e) {
-			const reason = e instanceof Error ? e.message : String(e)
-			issues.push(issue(where, `invalid record skipped: ${reason}`, `enregistrement invalide ignoré : ${reason}`, 'warning'))
-			continue
-		}
+		const record = restored.record
 		if (record.typeName === 'shape') shapes.push(record)
 		else if (record.typeName === 'binding' && record.type === 'arrow') {
 			const list = arrowBindings.get(record.fromId) ?? []
