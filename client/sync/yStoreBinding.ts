@@ -3,6 +3,8 @@ import type { HistoryEntry, RecordsDiff } from '@tldraw/store'
 import type { TLRecord, TLShape, TLStore } from '@tldraw/tlschema'
 import { isEqual } from '@tldraw/utils'
 import { formatIssue, issue, type Issue } from '../../shared/issues'
+import { hasPendingUpdates } from '../../shared/ydoc/yjsInternals'
+import { flushHistory, interceptApplyDiff } from './tldrawStoreInternals'
 import { docSchemaState, metaMap, stampSchema, type DocSchemaState } from '../../shared/ydoc/docSchema'
 import { flattenRecord, readRecord, recordsMap, sameLeaf, unflattenRecord, writeRecord, type JsonRecord, type YRecord } from '../../shared/ydoc/recordCodec'
 import { baseRecords } from '../../shared/projection'
@@ -103,7 +105,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 	function report() {
 		// Updates received out of order can leave a record half-written until the missing one
 		// arrives: report once the document has nothing pending.
-		if (doc.store.pendingStructs || doc.store.pendingDs) return
+		if (hasPendingUpdates(doc)) return
 		const list = [...issues.values()]
 		const keys = new Set(list.map((i) => JSON.stringify(i)))
 		if (keys.size === reported.size && [...keys].every((k) => reported.has(k))) return
@@ -248,7 +250,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 		}
 		// Local edits the store has not reported yet must reach the document first, or the
 		// remote version read below would hide them from the store.
-		store._flushHistory()
+		flushHistory(store)
 		applyFromDoc(ids)
 	}
 
@@ -272,8 +274,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 			}
 		}
 
-	const applyDiff = store.applyDiff
-	store.applyDiff = (diff, opts) => applyDiff.call(store, rebaseOnStore(store, diff), opts)
+	const stopRebasing = interceptApplyDiff(store, (diff) => rebaseOnStore(store, diff))
 	const stopListening = store.listen(guard(writeLocalChanges), { source: 'user', scope: 'document' })
 	const guardedOnRecords = guard(onRecords)
 	const guardedOnMeta = guard(onMeta)
@@ -287,9 +288,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 
 	return {
 		dispose() {
-			store._flushHistory()
+			flushHistory(store)
 			stopListening()
-			store.applyDiff = applyDiff
+			stopRebasing()
 			yRecords.unobserveDeep(guardedOnRecords)
 			metaMap(doc).unobserve(guardedOnMeta)
 		},
