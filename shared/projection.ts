@@ -10,6 +10,7 @@ import {
 	type TLShape,
 	type TLShapeId,
 } from '@tldraw/tlschema'
+import type { SerializedSchema } from '@tldraw/store'
 import { getIndices, type IndexKey, type JsonObject } from '@tldraw/utils'
 import { issue, validate, type Issue } from './issues'
 import {
@@ -17,7 +18,6 @@ import {
 	mapInfoSchema,
 	mapSchema,
 	organisationFieldsSchema,
-	partnershipMetaSchema,
 	SCHEMA_VERSION,
 	type MaillageMap,
 	type MapInfo,
@@ -26,13 +26,14 @@ import {
 	type Placement,
 	type Side,
 } from './model'
-import { ORGANISATION_SHAPE, type OrganisationShape } from './tldraw/organisationShape'
+import { isPinnedMeta, ORGANISATION_SHAPE, PINNED_META_KEY, type OrganisationShape } from './tldraw/organisationShape'
 import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
+import { PARTNERSHIP_META_KEY, readPartnershipMeta } from './tldraw/partnershipMeta'
 import { parallelBend, partnershipStyle } from './tldraw/partnershipStyle'
 import { MAP_PAGE_ID, maillageTLSchema } from './tldraw/schema'
+import { restoreRecord } from './ydoc/restoreRecord'
 
-/** The key under which an arrow keeps its typed partnership. */
-export const PARTNERSHIP_META_KEY = 'partnership'
+export { PARTNERSHIP_META_KEY } from './tldraw/partnershipMeta'
 
 export const shapeIdOf = (modelId: string) => `shape:${modelId}` as TLShapeId
 export const modelIdOf = (shapeId: string) => shapeId.replace(/^shape:/, '')
@@ -67,7 +68,7 @@ export function organisationToShape(o: Organisation, placement: Placement, index
 		isLocked: false,
 		opacity: 1,
 		props: { w: placement.w, h: placement.h, ...fields },
-		meta: {},
+		meta: placement.pinned ? { [PINNED_META_KEY]: true } : {},
 	}
 }
 
@@ -175,31 +176,27 @@ export interface Projection {
 const byIndex = (a: TLShape, b: TLShape) => (a.index < b.index ? -1 : a.index > b.index ? 1 : a.id < b.id ? -1 : 1)
 
 /**
- * Reads the typed map out of a document's records. Every record is validated on its own: an
- * invalid one is reported and left out, and the rest of the map is still read.
+ * Reads the typed map out of a document's records. Every record is restored on its own
+ * (shared/ydoc/restoreRecord: migrated from `writtenWith` when given, then validated): an invalid
+ * one is reported and left out, and the rest of the map is still read.
  */
-export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapInfo> = {}): Projection {
+export function recordsToMap(
+	rawRecords: readonly unknown[],
+	info: Partial<MapInfo> = {},
+	{ writtenWith }: { writtenWith?: SerializedSchema | undefined } = {},
+): Projection {
 	const issues: Issue[] = []
 	const shapes: TLShape[] = []
 	const arrowBindings = new Map<string, TLArrowBinding[]>()
 
 	for (const raw of rawRecords) {
 		const id = (raw as { id?: unknown } | null)?.id
-		const where = ['records', typeof id === 'string' ? id : '?']
-		const typeName = (raw as { typeName?: unknown } | null)?.typeName
-		const recordType = typeof typeName === 'string' ? maillageTLSchema.types[typeName as TLRecord['typeName']] : undefined
-		if (!recordType) {
-			issues.push(issue(where, `unknown record type "${String(typeName)}"`, `type d'enregistrement inconnu « ${String(typeName)} »`, 'warning'))
+		const restored = restoreRecord(typeof id === 'string' ? id : '?', raw, { schema: maillageTLSchema, writtenWith })
+		if (!restored.ok) {
+			issues.push(restored.issue)
 			continue
 		}
-		let record: TLRecord
-		try {
-			record = recordType.validate(raw) as TLRecord
-		} catch (e) {
-			const reason = e instanceof Error ? e.message : String(e)
-			issues.push(issue(where, `invalid record skipped: ${reason}`, `enregistrement invalide ignoré : ${reason}`, 'warning'))
-			continue
-		}
+		const record = restored.record
 		if (record.typeName === 'shape') shapes.push(record)
 		else if (record.typeName === 'binding' && record.type === 'arrow') {
 			const list = arrowBindings.get(record.fromId) ?? []
@@ -220,7 +217,7 @@ export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapIn
 		}
 		const { w, h, ...fields } = (shape as OrganisationShape).props
 		organisations.push({ id, ...organisationFieldsSchema.parse(fields) })
-		layout[id] = { x: shape.x, y: shape.y, w, h }
+		layout[id] = { x: shape.x, y: shape.y, w, h, ...(isPinnedMeta(shape.meta) && { pinned: true }) }
 	}
 	const organisationById = new Map(organisations.map((o) => [o.id, o]))
 
@@ -248,7 +245,7 @@ export function recordsToMap(rawRecords: readonly unknown[], info: Partial<MapIn
 			issues.push(issue(where, 'partnership id is not a valid identifier', "l'identifiant du partenariat n'est pas valide", 'warning'))
 			continue
 		}
-		const meta = validate(partnershipMetaSchema, shape.meta[PARTNERSHIP_META_KEY] ?? {}, [...where, 'meta', PARTNERSHIP_META_KEY])
+		const meta = readPartnershipMeta(shape.meta, [...where, 'meta', PARTNERSHIP_META_KEY])
 		if (!meta.ok) {
 			issues.push(...meta.issues.map((i) => ({ ...i, severity: 'warning' as const })))
 			continue

@@ -1,6 +1,6 @@
 import { BaseBoxShapeTool, BaseBoxShapeUtil, HTMLContainer, resizeBox, useValue, type TLResizeInfo } from 'tldraw'
 import { organisationKind, sector } from '../../shared/model/vocabulary'
-import { ORGANISATION_SHAPE, organisationShapeProps, type OrganisationShape } from '../../shared/tldraw/organisationShape'
+import { isPinnedMeta, ORGANISATION_SHAPE, organisationShapeMigrations, organisationShapeProps, type OrganisationShape } from '../../shared/tldraw/organisationShape'
 import { DEFAULT_ORGANISATION_SIZE } from '../../shared/tldraw/organisationSize'
 import { currentLang, translator } from '../i18n'
 import { printable } from '../../shared/text'
@@ -10,8 +10,7 @@ import { organisationKindColour, tldrawColour } from './colours'
 const RADIUS = 10
 
 /** Pinned organisations stay where they are when the map is laid out automatically. */
-export const PINNED_META_KEY = 'pinned'
-export const isPinned = (shape: OrganisationShape) => shape.meta[PINNED_META_KEY] === true
+export const isPinned = (shape: OrganisationShape) => isPinnedMeta(shape.meta)
 const MIN_SIZE = { w: 120, h: 56 }
 const SHOWN_SECTORS = 3
 
@@ -65,6 +64,7 @@ function OrganisationCard({ shape }: { shape: OrganisationShape }) {
 export class OrganisationShapeUtil extends BaseBoxShapeUtil<OrganisationShape> {
 	static override type = ORGANISATION_SHAPE
 	static override props = organisationShapeProps
+	static override migrations = organisationShapeMigrations
 
 	override getDefaultProps(): OrganisationShape['props'] {
 		return {

@@ -1,18 +1,17 @@
 import { getArrowBindings, isEqual, type Editor, type JsonObject, type TLArrowShape, type TLShape, type TLShapeId } from 'tldraw'
-import { partnershipMetaSchema, type PartnershipMeta } from '../../shared/model/partnership'
-import { arrowStyleProps, PARTNERSHIP_META_KEY } from '../../shared/projection'
+import type { PartnershipMeta } from '../../shared/model/partnership'
+import { arrowStyleProps } from '../../shared/projection'
 import { ORGANISATION_SHAPE } from '../../shared/tldraw/organisationShape'
+import { defaultPartnershipMeta, hasPartnership, PARTNERSHIP_META_KEY, readPartnershipMeta } from '../../shared/tldraw/partnershipMeta'
 import { parallelBend } from '../../shared/tldraw/partnershipStyle'
 
 export const isArrow = (shape: TLShape | undefined): shape is TLArrowShape => shape?.type === 'arrow'
 
 /** The typed partnership an arrow carries, or undefined when it has none or an invalid one. */
 export function partnershipOf(shape: TLShape | undefined): PartnershipMeta | undefined {
-	if (!isArrow(shape)) return undefined
-	const raw = shape.meta[PARTNERSHIP_META_KEY]
-	if (raw === undefined) return undefined
-	const parsed = partnershipMetaSchema.safeParse(raw)
-	return parsed.success ? parsed.data : undefined
+	if (!isArrow(shape) || !hasPartnership(shape.meta)) return undefined
+	const read = readPartnershipMeta(shape.meta)
+	return read.ok ? read.value : undefined
 }
 
 /** The arrow with the style its partnership dictates; the same object when nothing changes. */
@@ -50,14 +49,14 @@ function parallelPartnerships(editor: Editor, arrow: TLArrowShape, from: TLShape
 /** Turns an arrow newly bound to two organisations into a partnership with default values. */
 function adoptArrow(editor: Editor, arrowId: TLShapeId) {
 	const arrow = editor.getShape(arrowId)
-	if (!isArrow(arrow) || arrow.meta[PARTNERSHIP_META_KEY] !== undefined) return
+	if (!isArrow(arrow) || hasPartnership(arrow.meta)) return
 	const ends = linkedOrganisations(editor, arrow)
 	if (!ends) return
 	// Bend is measured from the arrow's own start: the same rule as the projection, so that
 	// parallel partnerships fan out on alternate sides whichever way they were drawn.
 	const sign = ends.from < ends.to ? 1 : -1
 	const bend = sign * parallelBend(parallelPartnerships(editor, arrow, ends.from, ends.to))
-	const defaults = partnershipMetaSchema.parse({}) as unknown as JsonObject
+	const defaults = defaultPartnershipMeta() as unknown as JsonObject
 	editor.updateShape<TLArrowShape>({
 		id: arrow.id,
 		type: 'arrow',

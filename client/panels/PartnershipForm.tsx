@@ -2,9 +2,8 @@ import { useValue, type Editor, type JsonObject, type TLArrowShape } from 'tldra
 import type { Issue } from '../../shared/issues'
 import { conventionSchema, partnershipFieldLabels, partnershipMetaSchema, type PartnershipMeta, type SideDetails } from '../../shared/model/partnership'
 import { direction, flow, networkLevel, partnershipKind, partnershipStatus, strength } from '../../shared/model/vocabulary'
-import { PARTNERSHIP_META_KEY } from '../../shared/projection'
 import type { OrganisationShape } from '../../shared/tldraw/organisationShape'
-import { validate } from '../../shared/issues'
+import { defaultPartnershipMeta, PARTNERSHIP_META_KEY, readPartnershipMeta } from '../../shared/tldraw/partnershipMeta'
 import { linkedOrganisations } from '../canvas/partnershipEffects'
 import { useI18n } from '../i18n'
 import { today } from '../lib/ids'
@@ -17,11 +16,11 @@ const shift = (issues: Issue[], n: number) => issues.map((i) => ({ ...i, path: i
 
 /** The arrow's partnership as far as it can be read; problems are shown, not thrown. */
 function readMeta(arrow: TLArrowShape): { meta: PartnershipMeta; issues: Issue[] } {
-	const raw = arrow.meta[PARTNERSHIP_META_KEY] ?? {}
-	const checked = validate(partnershipMetaSchema, raw)
+	const checked = readPartnershipMeta(arrow.meta)
 	if (checked.ok) return { meta: checked.value, issues: [] }
-	const defaults = partnershipMetaSchema.parse({})
-	return { meta: { ...defaults, ...(raw as Partial<PartnershipMeta>) }, issues: checked.issues }
+	// Shown as it is, with its problems, for the user to mend: the draft is validated again on every edit.
+	const raw = arrow.meta[PARTNERSHIP_META_KEY]
+	return { meta: { ...defaultPartnershipMeta(), ...(raw as Partial<PartnershipMeta>) }, issues: checked.issues }
 }
 
 function SideEditor({ title, organisation, side, onChange, issues }: { title: string; organisation: OrganisationShape | undefined; side: SideDetails; onChange(s: SideDetails): void; issues: Issue[] }) {

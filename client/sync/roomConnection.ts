@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
+import { databaseOpening } from './indexeddbInternals'
 import type { Awareness } from 'y-protocols/awareness'
 import { closeReasonKey } from '../../shared/protocol'
 
@@ -184,7 +185,7 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
 		updateReady()
 	}, options.persistenceTimeoutMs ?? 3000)
 	// A blocked or missing IndexedDB must not surface as an unhandled rejection: the timer goes on without it.
-	persistence?._db.catch((e: unknown) => console.warn('[maillage sync] IndexedDB unavailable, offline edits will not survive a reload', e))
+	if (persistence) databaseOpening(persistence).catch((e: unknown) => console.warn('[maillage sync] IndexedDB unavailable, offline edits will not survive a reload', e))
 	persistence?.whenSynced.then(() => {
 		clearTimeout(persistenceTimer)
 		persisted = true

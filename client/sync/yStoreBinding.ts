@@ -3,10 +3,12 @@ import type { HistoryEntry, RecordsDiff } from '@tldraw/store'
 import type { TLRecord, TLShape, TLStore } from '@tldraw/tlschema'
 import { isEqual } from '@tldraw/utils'
 import { formatIssue, issue, type Issue } from '../../shared/issues'
-import { stampSchema, metaMap } from '../../shared/ydoc/mapDoc'
+import { hasPendingUpdates } from '../../shared/ydoc/yjsInternals'
+import { flushHistory, interceptApplyDiff } from './tldrawStoreInternals'
+import { docSchemaState, metaMap, stampSchema, type DocSchemaState } from '../../shared/ydoc/docSchema'
 import { flattenRecord, readRecord, recordsMap, sameLeaf, unflattenRecord, writeRecord, type JsonRecord, type YRecord } from '../../shared/ydoc/recordCodec'
 import { baseRecords } from '../../shared/projection'
-import { docSchemaState, type DocSchemaState } from './docSchema'
+import { migrateRecord, notARecord, restoreRecord, type RestoreContext, type RestoredRecord } from '../../shared/ydoc/restoreRecord'
 
 export interface BindingOptions {
 	/** Called with every remote record currently skipped, each time that list changes. */
@@ -103,7 +105,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 	function report() {
 		// Updates received out of order can leave a record half-written until the missing one
 		// arrives: report once the document has nothing pending.
-		if (doc.store.pendingStructs || doc.store.pendingDs) return
+		if (hasPendingUpdates(doc)) return
 		const list = [...issues.values()]
 		const keys = new Set(list.map((i) => JSON.stringify(i)))
 		if (keys.size === reported.size && [...keys].every((k) => reported.has(k))) return
@@ -118,29 +120,16 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 	}
 
 	/** The record as this client's schema sees it, or the reason it cannot. */
-	function acceptable(id: string, raw: Record<string, unknown>): { record: TLRecord } | { problem: Issue } | 'ignored' {
-		const where = ['records', id]
-		const typeName = raw.typeName
-		if (typeof typeName === 'string' && UNSYNCED_DOCUMENT_TYPES.has(typeName)) return 'ignored'
-		const recordType = typeof typeName === 'string' ? store.schema.types[typeName as TLRecord['typeName']] : undefined
-		if (!recordType)
-			return { problem: issue(where, `unknown record type "${String(typeName)}"`, `type d'enregistrement inconnu « ${String(typeName)} »`, 'warning') }
-		if (!syncedTypes.has(recordType.typeName))
-			return { problem: issue(where, `"${recordType.typeName}" is not a document record`, `« ${recordType.typeName} » n'est pas un enregistrement du document`, 'warning') }
-		let candidate = raw as unknown as TLRecord
-		if (schema.kind === 'older') {
-			const migrated = store.schema.migratePersistedRecord(candidate, schema.stored, 'up')
-			if (migrated.type === 'error')
-				return { problem: issue(where, `record cannot be migrated (${migrated.reason})`, `enregistrement impossible à migrer (${migrated.reason})`, 'warning') }
-			candidate = migrated.value
-		}
-		try {
-			return { record: recordType.validate(candidate) as TLRecord }
-		} catch (e) {
-			const reason = e instanceof Error ? e.message : String(e)
-			return { problem: issue(where, `invalid record skipped: ${reason}`, `enregistrement invalide ignoré : ${reason}`, 'warning') }
-		}
+	function acceptable(id: string, raw: Record<string, unknown>): RestoredRecord | 'ignored' {
+		if (typeof raw.typeName === 'string' && UNSYNCED_DOCUMENT_TYPES.has(raw.typeName)) return 'ignored'
+		return restoreRecord(id, raw, restoreContext())
 	}
+
+	const restoreContext = (): RestoreContext => ({
+		schema: store.schema,
+		writtenWith: schema.kind === 'older' ? schema.stored : undefined,
+		documentTypes: syncedTypes,
+	})
 
 	/** Brings the store in line with the document for these ids (and every pending one). */
 	function applyFromDoc(ids: Iterable<string>) {
@@ -157,13 +146,13 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 			}
 			const raw = readRecord(entry)
 			if (!raw) {
-				skip(id, issue(['records', id], 'entry is not a record', "l'entrée n'est pas un enregistrement", 'warning'))
+				skip(id, notARecord(id))
 				continue
 			}
 			const result = acceptable(id, { ...raw, id })
 			if (result === 'ignored') continue
-			if ('problem' in result) skip(id, result.problem)
-			else candidates.set(id, result.record)
+			if (result.ok) candidates.set(id, result.record)
+			else skip(id, result.issue)
 		}
 		const puts = placeable(candidates, removals)
 		if (puts.length === 0 && removals.size === 0) return report()
@@ -238,12 +227,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 		if (!canWrite()) return
 		doc.transact(() => {
 			if (schema.kind === 'older') {
-				const stored = schema.stored
+				const context = restoreContext()
 				for (const [id, entry] of yRecords.entries()) {
 					const raw = readRecord(entry)
 					if (!raw) continue
-					const migrated = store.schema.migratePersistedRecord({ ...raw, id } as unknown as TLRecord, stored, 'up')
-					if (migrated.type === 'success') writeRecord(yRecords, migrated.value as unknown as JsonRecord)
+					const migrated = migrateRecord({ ...raw, id } as unknown as TLRecord, context)
+					if (migrated.ok) writeRecord(yRecords, migrated.record as unknown as JsonRecord)
 				}
 			}
 			for (const record of baseRecords()) if (!yRecords.has(record.id)) writeRecord(yRecords, record as unknown as JsonRecord)
@@ -261,7 +250,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 		}
 		// Local edits the store has not reported yet must reach the document first, or the
 		// remote version read below would hide them from the store.
-		store._flushHistory()
+		flushHistory(store)
 		applyFromDoc(ids)
 	}
 
@@ -285,8 +274,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 			}
 		}
 
-	const applyDiff = store.applyDiff
-	store.applyDiff = (diff, opts) => applyDiff.call(store, rebaseOnStore(store, diff), opts)
+	const stopRebasing = interceptApplyDiff(store, (diff) => rebaseOnStore(store, diff))
 	const stopListening = store.listen(guard(writeLocalChanges), { source: 'user', scope: 'document' })
 	const guardedOnRecords = guard(onRecords)
 	const guardedOnMeta = guard(onMeta)
@@ -300,9 +288,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: BindingOptio
 
 	return {
 		dispose() {
-			store._flushHistory()
+			flushHistory(store)
 			stopListening()
-			store.applyDiff = applyDiff
+			stopRebasing()
 			yRecords.unobserveDeep(guardedOnRecords)
 			metaMap(doc).unobserve(guardedOnMeta)
 		},

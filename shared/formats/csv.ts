@@ -35,7 +35,7 @@ export const RECORD_COLUMN = 'record'
 const recordKinds = ['map', 'organisation', 'partnership'] as const
 type RecordKind = (typeof recordKinds)[number]
 
-const numericColumns = new Set([...placementFields, ...infoFields.filter((f) => f.name === 'schemaVersion')].map((f) => f.name))
+const numericColumns = new Set([...placementFields, ...infoFields].filter((f) => f.codec.type === 'double' || f.codec.type === 'int').map((f) => f.name))
 
 /** Every column, in a stable order: the record kind, organisations, layout, partnerships, the map. */
 export const csvColumns: readonly string[] = [

@@ -119,7 +119,10 @@ export const organisationFields: readonly Field[] = [
 ]
 
 /** Where an organisation is drawn, on the organisation's own row or node. */
-export const placementFields: readonly Field[] = ['x', 'y', 'w', 'h'].map((name) => field(name, numberCodec('double')))
+export const placementFields: readonly Field[] = [
+	...['x', 'y', 'w', 'h'].map((name) => field(name, numberCodec('double'))),
+	field('pinned', boolean),
+]
 
 /** Whether a partnership has a convention; its details are the `convention*` columns. */
 export const CONVENTION_FLAG = 'convention'
@@ -235,7 +238,7 @@ export function decodeFields(fields: readonly Field[], cells: Cells, locate: (na
 	return { record, issues }
 }
 
-/** A placement from its four cells, or undefined when none is filled in. */
+/** A placement from its cells, or undefined when none is filled in. */
 export function decodePlacement(cells: Cells, locate: (name: string) => IssuePath): DecodedRecord | undefined {
 	if (placementFields.every((f) => (cells[f.name] ?? '').trim() === '')) return undefined
 	return decodeFields(placementFields, cells, locate)

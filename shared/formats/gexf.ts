@@ -41,7 +41,7 @@ const attributeType: Record<ColumnType, string> = { string: 'string', boolean: '
 /** Node and edge fields kept in <attvalues>; the others are XML attributes or viz elements. */
 const nodeAttributeFields: readonly Field[] = [
 	...organisationFields.filter((f) => !['id', 'name'].includes(f.name)),
-	...placementFields.filter((f) => ['w', 'h'].includes(f.name)),
+	...placementFields.filter((f) => ['w', 'h', 'pinned'].includes(f.name)),
 ]
 const edgeAttributeFields: readonly Field[] = partnershipFields.filter((f) => !['id', 'from', 'to', 'label'].includes(f.name))
 const graphAttributeFields = ['schemaVersion', 'title', 'territory'] as const

@@ -13,6 +13,11 @@ export const placementSchema = z.strictObject({
 	y: z.number().finite(),
 	w: z.number().finite().positive(),
 	h: z.number().finite().positive(),
+	/**
+	 * The automatic layout leaves it where it is. Optional and absent when not pinned, so that
+	 * files written before it existed are read as they are, without a new schema version.
+	 */
+	pinned: z.boolean().optional(),
 })
 export type Placement = z.infer<typeof placementSchema>
 

@@ -1,14 +1,14 @@
 import type { SerializedSchema } from '@tldraw/store'
 import { isEqual } from '@tldraw/utils'
 import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas, type TLSchema } from '@tldraw/tlschema'
-import { organisationShapeProps } from './organisationShape'
+import { organisationShapeMigrations, organisationShapeProps } from './organisationShape'
 
 /**
  * The tldraw schema of a Maillage document: tldraw's own shapes plus the organisation shape.
  * Built without a DOM, so the server and the CLI validate records exactly as the client does.
  */
 export const maillageTLSchema: TLSchema = createTLSchema({
-	shapes: { ...defaultShapeSchemas, organisation: { props: organisationShapeProps } },
+	shapes: { ...defaultShapeSchemas, organisation: { props: organisationShapeProps, migrations: organisationShapeMigrations } },
 	bindings: defaultBindingSchemas,
 })
 

@@ -1,75 +1,52 @@
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
-import type { SerializedSchema, SerializedStore } from '@tldraw/store'
-import { issue, type Issue } from '../issues'
-import { SCHEMA_VERSION, type MaillageMap, type MapInfo } from '../model'
+import { issue } from '../issues'
+import type { MaillageMap, MapInfo } from '../model'
 import { baseRecords, mapToRecords, recordsToMap, type Projection } from '../projection'
-import { isSameSchema, maillageTLSchema } from '../tldraw/schema'
+import { maillageTLSchema } from '../tldraw/schema'
+import { stampSchema, tldrawSchemaState } from './docSchema'
 import { readRecords, recordsMap, writeRecord, type JsonRecord } from './recordCodec'
+import { notARecord } from './restoreRecord'
 
 /**
  * The shape of a room's Y.Doc:
  * - `records`: tldraw records (see recordCodec), document-scoped only;
  * - `info`: the map's title, territory, description and date;
- * - `meta`: `schemaVersion` (Maillage) and `tldrawSchema` (serialized), written with the content
- *   so that a newer client can migrate an older document and an older client can refuse a newer one.
+ * - `meta`: the schema the document was written with (see docSchema).
  */
 export const INFO_KEY = 'info'
-export const META_KEY = 'meta'
+export { META_KEY, metaMap, stampSchema } from './docSchema'
 
 export function infoMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap(INFO_KEY)
-}
-
-export function metaMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap(META_KEY)
 }
 
 export function readInfo(doc: Y.Doc): Partial<MapInfo> {
 	return Object.fromEntries(infoMap(doc).entries()) as Partial<MapInfo>
 }
 
-/** Records the schema the document is written with. Call inside the writing transaction. */
-export function stampSchema(doc: Y.Doc): void {
-	const meta = metaMap(doc)
-	if (meta.get('schemaVersion') !== SCHEMA_VERSION) meta.set('schemaVersion', SCHEMA_VERSION)
-	const serialized = maillageTLSchema.serialize()
-	const stored = meta.get('tldrawSchema') as SerializedSchema | undefined
-	if (!stored || !isSameSchema(stored, serialized)) meta.set('tldrawSchema', serialized)
-}
-
 /**
- * The document's records brought to the current tldraw schema: a document written by an older
- * client is migrated (in memory); one written with a newer schema is refused, never guessed at.
+ * The typed map a room's document holds, with every record that could not be read reported.
+ * Records of a document written by an older client are migrated (in memory), one by one as the
+ * client binding does; a document written with a newer tldraw schema is not read, never guessed at.
  */
-export function readMigratedRecords(doc: Y.Doc): { records: unknown[]; issues: Issue[] } {
-	const records = readRecords(doc)
-	const stored = metaMap(doc).get('tldrawSchema') as SerializedSchema | undefined
-	if (!stored || isSameSchema(stored, maillageTLSchema.serialize())) return { records, issues: [] }
-	const store = Object.fromEntries(records.map((r) => [r.id as string, r])) as unknown as SerializedStore<TLRecord>
-	const result = maillageTLSchema.migrateStoreSnapshot({ store, schema: stored })
-	if (result.type === 'success') return { records: Object.values(result.value), issues: [] }
-	return {
-		records: [],
-		issues: [
-			issue(
-				['meta', 'tldrawSchema'],
-				`the document cannot be migrated to this version (${result.reason}): it was written by a newer Maillage?`,
-				`le document ne peut pas être migré vers cette version (${result.reason}) : écrit par un Maillage plus récent ?`,
-			),
-		],
-	}
-}
-
-/** The typed map a room's document holds, with every record that could not be read reported. */
 export function docToMap(doc: Y.Doc): Projection {
-	const { records, issues } = readMigratedRecords(doc)
-	const projection = recordsToMap(records, readInfo(doc))
+	const state = tldrawSchemaState(doc, maillageTLSchema.serialize())
+	const records = state.kind === 'newer' ? [] : readRecords(doc)
+	const projection = recordsToMap(records, readInfo(doc), { writtenWith: state.kind === 'older' ? state.stored : undefined })
+	const unreadable =
+		state.kind === 'newer'
+			? [
+					issue(
+						['meta', 'tldrawSchema'],
+						`the document cannot be migrated to this version (${state.reason}): it was written by a newer Maillage?`,
+						`le document ne peut pas être migré vers cette version (${state.reason}) : écrit par un Maillage plus récent ?`,
+					),
+				]
+			: []
 	// Entries a raw client wrote that are not records at all: readRecords leaves them out, say so.
-	const notRecords = [...recordsMap(doc).entries()]
-		.filter(([, entry]) => !(entry instanceof Y.Map))
-		.map(([id]) => issue(['records', id], 'entry is not a record', "l'entrée n'est pas un enregistrement", 'warning'))
-	return { map: projection.map, issues: [...issues, ...notRecords, ...projection.issues] }
+	const notRecords = [...recordsMap(doc).entries()].filter(([, entry]) => !(entry instanceof Y.Map)).map(([id]) => notARecord(id))
+	return { map: projection.map, issues: [...unreadable, ...notRecords, ...projection.issues] }
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { isEqual } from '@tldraw/utils'
 import { isPlainObject } from '../json'
+import { liveMapEntries } from './yjsInternals'
 
 /**
  * How tldraw records live in a Y.Doc. Each record is a Y.Map from a field path to a leaf value:
@@ -105,17 +106,7 @@ export function writeRecord(records: Y.Map<YRecord>, record: JsonRecord): void {
 /** Reads one record as plain JSON, or undefined when the entry is not a record at all. */
 export function readRecord(yRecord: unknown): Record<string, unknown> | undefined {
 	if (!(yRecord instanceof Y.Map)) return undefined
-	return unflattenRecord(liveEntries(yRecord))
-}
-
-/**
- * What `Y.Map#entries` yields, read straight from the map's items: an export reads every leaf
- * of a room, and the chain of lib0 iterators behind `entries()` was a tenth of its time.
- */
-function liveEntries(yRecord: Y.Map<unknown>): [string, unknown][] {
-	const entries: [string, unknown][] = []
-	for (const [key, item] of yRecord._map) if (!item.deleted) entries.push([key, item.content.getContent()[item.length - 1]])
-	return entries
+	return unflattenRecord(liveMapEntries(yRecord))
 }
 
 /** Reads every record of the document as plain JSON, unvalidated; the map key is the id. */

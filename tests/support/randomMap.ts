@@ -157,6 +157,6 @@ export function randomMap(seed: number, { organisations = 8, partnerships = 12 }
 		...(chance(0.7) && { date: date() }),
 		organisations: orgs,
 		partnerships: links,
-		layout: Object.fromEntries(orgs.map((o) => [o.id, { x: coordinate(), y: coordinate(), w: size(), h: size() }])),
+		layout: Object.fromEntries(orgs.map((o) => [o.id, { x: coordinate(), y: coordinate(), w: size(), h: size(), ...(chance(0.2) && { pinned: true }) }])),
 	})
 }

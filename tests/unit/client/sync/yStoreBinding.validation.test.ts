@@ -7,7 +7,7 @@ import { metaMap } from '../../../../shared/ydoc/mapDoc'
 import { readRecords, recordsMap, writeRecord, type JsonRecord } from '../../../../shared/ydoc/recordCodec'
 import { maillageTLSchema } from '../../../../shared/tldraw/schema'
 import type { OrganisationShape } from '../../../../shared/tldraw/organisationShape'
-import { docSchemaState } from '../../../../client/sync/docSchema'
+import { docSchemaState } from '../../../../shared/ydoc/docSchema'
 import { bindPeer, Network, prng, settle, updateOrganisation, type Peer } from '../../../support/syncNetwork'
 
 const organisation = (id: string, name: string) =>

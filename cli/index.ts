@@ -1,10 +1,10 @@
 // The `maillage` command: validate, convert and summarise map files without a server.
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { formatIssue, type Issue } from './issues'
-import { exportMap, formatOfFileName, importMap, MAX_IMPORT_BYTES, type ExportFormat } from './formats'
-import type { MaillageMap } from './model'
-import type { Label } from './model/vocabulary'
+import { formatIssue, type Issue } from '../shared/issues'
+import { exportMap, formatOfFileName, importMap, MAX_IMPORT_BYTES, type ExportFormat } from '../shared/formats'
+import type { MaillageMap } from '../shared/model'
+import type { Label } from '../shared/model/vocabulary'
 
 export const USAGE = `Usage:
   maillage validate <file> [--lang=en|fr]           check a map; lists every problem

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main, mapStats } from '../../../shared/cli'
+import { main, mapStats } from '../../../cli'
 import { exportMap, importMap, stripPersons } from '../../../shared/formats'
 import { randomMap } from '../../support/randomMap'
 
