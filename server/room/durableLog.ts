@@ -1,4 +1,4 @@
-import type { RoomStore } from '../persistence/types'
+import type { UpdateLog } from '../persistence/types'
 
 /** An update waiting to be delivered: consecutive ones are handed over together. */
 export interface LoggedUpdate {
@@ -25,7 +25,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000
 export interface DurableLogOptions {
 	/** The room, as the store names it. */
 	name: string
-	store: Pick<RoomStore, 'appendUpdates' | 'compact'>
+	store: Pick<UpdateLog, 'appendUpdates' | 'compact'>
 	/** Rows the store held when the room was loaded. */
 	storedCount: number
 	/** Compact once the stored log holds this many rows. */

@@ -1,5 +1,5 @@
 import type { CloseReason, Role } from '../../shared/protocol'
-import type { RoomStore } from '../persistence/types'
+import type { UpdateLog } from '../persistence/types'
 import type { Room } from './room'
 
 /** One end of a room: a WebSocket connection, seen by the room core only through this. */
@@ -40,7 +40,7 @@ export const SERVER_ORIGIN = Symbol('server')
 export const REMOTE_ORIGIN = Symbol('remote process')
 
 export interface RoomOptions {
-	store: RoomStore
+	store: UpdateLog
 	/** Compact once the stored log holds this many updates. */
 	compactEvery: number
 	maxPeers: number

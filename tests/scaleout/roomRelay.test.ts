@@ -9,7 +9,7 @@ import { Room, type RoomRelay } from '../../server/room'
 import { ROOM_STATUS_FIELD } from '../../shared/roomStatus'
 import { waitFor } from '../support/server'
 import { frame, updateFrame } from '../support/syncClient'
-import { UpdateLogStore } from '../support/updateLogStore'
+import type { UpdateLog } from '../../server/persistence/types'
 
 /**
  * The room core's side of scale-out, without Redis: what it hands to the relay (only durable
@@ -18,7 +18,7 @@ import { UpdateLogStore } from '../support/updateLogStore'
  */
 
 /** A store whose appends wait until the test opens the gate. */
-class GatedStore extends UpdateLogStore {
+class GatedStore implements UpdateLog {
 	readonly appended: Uint8Array[] = []
 	private opens: (() => void)[] = []
 	get waiting(): number {

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { ROOM_CHANNEL_PREFIX } from '../../../../server/cluster/redis'
-import { SqliteStore } from '../../../../server/persistence/sqlite'
+import { openSqliteStore } from '../../../../server/persistence/sqlite'
+import type { Store } from '../../../../server/persistence/types'
 import type { Room } from '../../../../server/room'
 import { RecordingRoom, recordUpdate, startRelayProcess, type RelayProcess } from '../../../support/relayProcess'
 import { tempDataDir, waitFor } from '../../../support/server'
@@ -15,13 +16,13 @@ import { startRedis, type Service } from '../../../support/services'
 
 let redis: Service
 let dir: string
-let store: SqliteStore
+let store: Store
 const started: RelayProcess[] = []
 
 beforeAll(async () => {
 	redis = await startRedis()
 	dir = tempDataDir()
-	store = new SqliteStore(dir)
+	store = await openSqliteStore(dir)
 	for (const id of ['blip', 'outage', 'loading'])
 		await store.createRoom({ id, title: id, createdAt: 1, tokens: { facilitator: 'f', participant: 'p', viewer: 'v' } })
 })

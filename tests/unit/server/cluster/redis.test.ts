@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ROOM_CHANNEL_PREFIX } from '../../../../server/cluster/redis'
-import { SqliteStore } from '../../../../server/persistence/sqlite'
+import { openSqliteStore } from '../../../../server/persistence/sqlite'
+import type { Store } from '../../../../server/persistence/types'
 import type { Room } from '../../../../server/room'
 import { clusterMessage, RecordingRoom, recordUpdate, settle, startRelayProcess, type RelayProcess } from '../../../support/relayProcess'
 import { freePort, tempDataDir, waitFor } from '../../../support/server'
@@ -17,14 +18,14 @@ import { startRedis, type Service } from '../../../support/services'
 let redis: Service
 let raw: Redis
 let dir: string
-let store: SqliteStore
+let store: Store
 const started: RelayProcess[] = []
 
 beforeAll(async () => {
 	redis = await startRedis()
 	raw = new Redis(redis.url)
 	dir = tempDataDir()
-	store = new SqliteStore(dir)
+	store = await openSqliteStore(dir)
 })
 afterEach(async () => {
 	await Promise.all(started.splice(0).map((p) => p.cluster.close()))

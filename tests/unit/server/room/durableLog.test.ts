@@ -5,7 +5,7 @@ import { newRoomTokens } from '../../../../server/auth'
 import { openSqliteStore } from '../../../../server/persistence/sqlite'
 import { DurableLog, type DurableLogOptions, type LoggedUpdate } from '../../../../server/room/durableLog'
 import { tempDataDir } from '../../../support/server'
-import { UpdateLogStore } from '../../../support/updateLogStore'
+import type { UpdateLog } from '../../../../server/persistence/types'
 
 /**
  * The outbox of a room without a room nor sockets: what is appended is written by `flush`, and
@@ -13,7 +13,7 @@ import { UpdateLogStore } from '../../../support/updateLogStore'
  */
 
 /** A store whose appends wait for the test to open (or fail) them, one gate per append. */
-class GatedStore extends UpdateLogStore {
+class GatedStore implements UpdateLog {
 	readonly rows: Uint8Array[] = []
 	private gates: { open: () => void; fail: (e: Error) => void }[] = []
 	compactions = 0

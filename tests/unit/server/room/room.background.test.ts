@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import type { RoomStore } from '../../../../server/persistence/types'
+import type { UpdateLog } from '../../../../server/persistence/types'
 import type { Role } from '../../../../shared/protocol'
 import { Room } from '../../../../server/room/room'
 import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
@@ -14,7 +14,7 @@ import { waitFor } from '../../../support/server'
  * for new clients and compactions until it changes (`fullState`), so a newcomer must never be
  * served a state older than the room's; and a compaction runs beside the appends.
  */
-class MemoryStore implements Pick<RoomStore, 'appendUpdates' | 'loadUpdates' | 'compact'> {
+class MemoryStore implements UpdateLog {
 	log: Uint8Array[] = []
 	async appendUpdates(_id: string, updates: Uint8Array[]) {
 		this.log.push(...updates)
@@ -55,7 +55,7 @@ async function newcomer(room: Room): Promise<Y.Doc> {
 describe('room: the encoded state reused for new clients', () => {
 	test('every newcomer gets the current state, also after edits between two of them', async () => {
 		const store = new MemoryStore()
-		const room = await Room.load('r', { store: store as unknown as RoomStore, compactEvery: 1000, maxPeers: 10 })
+		const room = await Room.load('r', { store, compactEvery: 1000, maxPeers: 10 })
 		const writer = new Peer('participant')
 		room.join(writer)
 		room.receive(writer, updateFrame(edit('a', 1)))
@@ -70,7 +70,7 @@ describe('room: the encoded state reused for new clients', () => {
 
 	test('a compaction after a newcomer stores every edit made since', async () => {
 		const store = new MemoryStore()
-		const room = await Room.load('r', { store: store as unknown as RoomStore, compactEvery: 3, maxPeers: 10 })
+		const room = await Room.load('r', { store, compactEvery: 3, maxPeers: 10 })
 		const writer = new Peer('participant')
 		room.join(writer)
 		room.receive(writer, updateFrame(edit('a', 1)))
@@ -101,7 +101,7 @@ describe('room: compaction in the background', () => {
 			await slowCompact(id, state)
 			store.log.push(...appendedMeanwhile)
 		}
-		const room = await Room.load('r', { store: store as unknown as RoomStore, compactEvery: 2, maxPeers: 10 })
+		const room = await Room.load('r', { store, compactEvery: 2, maxPeers: 10 })
 		const writer = new Peer('participant')
 		const reader = new Peer('participant')
 		room.join(writer)

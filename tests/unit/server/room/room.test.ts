@@ -8,10 +8,10 @@ import { Room } from '../../../../server/room/room'
 import type { RoomHooks } from '../../../../server/room/types'
 import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
 import { waitFor } from '../../../support/server'
-import { UpdateLogStore } from '../../../support/updateLogStore'
+import type { UpdateLog } from '../../../../server/persistence/types'
 
 /** An in-memory store whose appends wait until the test lets them through (or fail). */
-class GatedStore extends UpdateLogStore {
+class GatedStore implements UpdateLog {
 	readonly log: Uint8Array[] = []
 	readonly appendCalls: number[] = []
 	private gate: { open: () => void; fail: (e: Error) => void } | undefined
