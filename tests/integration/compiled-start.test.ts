@@ -56,7 +56,11 @@ test('npm start serves the built client and syncs stock clients, with no TypeScr
 	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
 
 	// The first start may build the client and the server.
-	const line = await waitFor(() => /Maillage is running on (\S+) — admin page: (\S+)/.exec(output), { timeout: 240_000, interval: 100, what: `the start line in:\n${output}` })
+	const line = (await waitFor(() => /Maillage is running on (\S+) — admin page: (\S+)/.exec(output), {
+		timeout: 240_000,
+		interval: 100,
+		what: 'the start line',
+	})) as RegExpExecArray
 	const base = `http://127.0.0.1:${port}`
 	expect(line[1]).toBe(`http://127.0.0.1:${port}`)
 	const adminToken = new URL(line[2] as string).hash.replace(/^#token=/, '')
