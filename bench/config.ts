@@ -22,6 +22,8 @@ export interface BenchConfig {
 		drainMs: number
 		workers: number
 	}
+	/** The footprint scenario: stock providers only, a steady rate (5 rooms x 10 clients x 5 edits/s in full and quick). */
+	footprint: { rooms: number; clientsPerRoom: number; stockPerRoom: number; rateHz: number; warmupMs: number; measureMs: number; drainMs: number; workers: number }
 	/** settleMs: pause before each memory reading; idleMs: how long the server is watched with every socket idle. */
 	connections: { sockets: number; rooms: number; concurrency: number; settleMs: number; idleMs: number }
 	largeMap: { organisations: number; partnerships: number; newClients: number; exports: number; settleMs: number }
@@ -33,6 +35,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 		name: 'full',
 		freshServers: true,
 		fanout: { rooms: 20, clientsPerRoom: 50, rateHz: 1, warmupMs: 3000, measureMs: 12_000, saturateMs: 10_000, window: 2, saturatedRounds: 3, drainMs: 5000, workers: 2 },
+		footprint: { rooms: 5, clientsPerRoom: 10, stockPerRoom: 10, rateHz: 5, warmupMs: 1000, measureMs: 10_000, drainMs: 3000, workers: 2 },
 		connections: { sockets: 5000, rooms: 100, concurrency: 100, settleMs: 1500, idleMs: 3000 },
 		largeMap: { organisations: 1000, partnerships: 3000, newClients: 5, exports: 5, settleMs: 1000 },
 		churn: { durationMs: 60_000, roomsPerCycle: 10, clientsPerRoom: 5, editsPerClient: 3, settleMs: 5000 },
@@ -41,6 +44,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 		name: 'quick',
 		freshServers: true,
 		fanout: { rooms: 4, clientsPerRoom: 10, rateHz: 1, warmupMs: 2000, measureMs: 10_000, saturateMs: 5000, window: 2, saturatedRounds: 1, drainMs: 3000, workers: 2 },
+		footprint: { rooms: 5, clientsPerRoom: 10, stockPerRoom: 10, rateHz: 5, warmupMs: 1000, measureMs: 10_000, drainMs: 3000, workers: 2 },
 		connections: { sockets: 500, rooms: 10, concurrency: 50, settleMs: 1000, idleMs: 2000 },
 		largeMap: { organisations: 1000, partnerships: 3000, newClients: 3, exports: 3, settleMs: 1000 },
 		churn: { durationMs: 10_000, roomsPerCycle: 5, clientsPerRoom: 4, editsPerClient: 2, settleMs: 4000 },
@@ -49,6 +53,7 @@ export const configs: Record<BenchConfig['name'], BenchConfig> = {
 		name: 'smoke',
 		freshServers: false,
 		fanout: { rooms: 1, clientsPerRoom: 3, rateHz: 2, warmupMs: 300, measureMs: 2000, saturateMs: 1000, window: 1, saturatedRounds: 2, drainMs: 2000, workers: 1 },
+		footprint: { rooms: 1, clientsPerRoom: 3, stockPerRoom: 3, rateHz: 2, warmupMs: 300, measureMs: 1000, drainMs: 2000, workers: 1 },
 		connections: { sockets: 20, rooms: 2, concurrency: 10, settleMs: 100, idleMs: 200 },
 		largeMap: { organisations: 20, partnerships: 30, newClients: 1, exports: 1, settleMs: 100 },
 		churn: { durationMs: 1000, roomsPerCycle: 2, clientsPerRoom: 2, editsPerClient: 1, settleMs: 300 },

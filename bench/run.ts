@@ -8,6 +8,7 @@ import { configs, type BenchConfig } from './config'
 import { churn } from './scenarios/churn'
 import { connections } from './scenarios/connections'
 import { fanout, fanoutSaturatedRound } from './scenarios/fanout'
+import { footprint } from './scenarios/footprint'
 import { largeMap } from './scenarios/largeMap'
 import type { Scenario, ScenarioResult } from './scenarios/types'
 import { launchServer, serverSetups, type LaunchedServer } from './servers/launch'
@@ -17,7 +18,7 @@ import { round } from './stats'
  * `npm run bench [-- --quick] [-- --scenario fanout,churn] [-- --scaleout]`: every scenario against every
  * server, each server a fresh process per scenario, one after the other on this machine.
  */
-const scenarios: Record<string, Scenario> = { fanout, connections, largeMap, churn }
+const scenarios: Record<string, Scenario> = { footprint, fanout, connections, largeMap, churn }
 const servers: ServerKind[] = ['maillage', 'reference', 'hocuspocus']
 /** Scale-out mode (`--scaleout`): 1 and 2 processes on Redis + PostgreSQL, fan-out only (each run starts both services). */
 const scaleOutServers: ServerKind[] = ['maillage-pg', 'maillage-2p']
@@ -38,10 +39,10 @@ const labels: Record<ServerKind, string> = {
 	'maillage-pg': 'maillage-pg (1 process, PG + Redis)',
 	'maillage-2p': 'maillage-2p (2 processes, PG + Redis)',
 }
-const metrics = ['updatesPerSec', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMiB', 'cpuSec'] as const
+const metrics = ['updatesPerSec', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMiB', 'cpuSec', 'cpuMsPer1kDeliveries'] as const
 type Metric = (typeof metrics)[number]
 /** Higher is better for throughput only; for the others Maillage / other < 1 means Maillage wins. */
-const higherIsBetter: Record<Metric, boolean> = { updatesPerSec: true, p50Ms: false, p95Ms: false, p99Ms: false, rssMiB: false, cpuSec: false }
+const higherIsBetter: Record<Metric, boolean> = { updatesPerSec: true, p50Ms: false, p95Ms: false, p99Ms: false, rssMiB: false, cpuSec: false, cpuMsPer1kDeliveries: false }
 
 export interface BenchReport {
 	config: BenchConfig['name']
@@ -91,6 +92,21 @@ function table(report: BenchReport): string {
 	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`
 	return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+/** Issue #18's footprint goals: RSS <= 1.3x Hocuspocus, CPU per delivery <= 0.9x the reference server. */
+const footprintGoals = [
+	{ pair: 'maillage/hocuspocus', metric: 'rssMiB', bound: 1.3 },
+	{ pair: 'maillage/reference', metric: 'cpuMsPer1kDeliveries', bound: 0.9 },
+] as const
+
+function goalLines(report: BenchReport): string[] {
+	const ratios = report.ratios.footprint
+	if (!ratios) return []
+	return footprintGoals.flatMap(({ pair, metric, bound }) => {
+		const value = ratios[pair]?.[metric]
+		return value === undefined || value === null ? [] : [`goal footprint ${pair} ${metric} ${value}x <= ${bound}x: ${value <= bound ? 'met' : 'not met'}`]
+	})
 }
 
 function ratioLines(report: BenchReport): string[] {
@@ -187,6 +203,7 @@ async function main(): Promise<void> {
 	console.log(table(report))
 	console.log('')
 	for (const line of ratioLines(report)) console.log(line)
+	for (const line of goalLines(report)) console.log(line)
 	console.log('')
 	for (const [kind, setup] of Object.entries(report.servers)) console.log(`${kind}: ${setup}`)
 	console.log(`\nwritten to ${out}`)

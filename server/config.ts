@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { MAX_IMPORT_BYTES } from '../shared/formats'
@@ -46,7 +47,18 @@ export const defaultLimits: Limits = {
 	maxImportBytes: MAX_IMPORT_BYTES,
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The nearest directory above this module holding package.json: server/ runs from sources, dist/server/ once built. */
+function packageRoot(): string {
+	let dir = path.dirname(fileURLToPath(import.meta.url))
+	while (!existsSync(path.join(dir, 'package.json'))) {
+		const parent = path.dirname(dir)
+		if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`)
+		dir = parent
+	}
+	return dir
+}
+
+const repoRoot = packageRoot()
 
 /** The variables the server reads, with their defaults (documented in the README). */
 export const envDefaults = {

@@ -8,8 +8,7 @@
  * the nearest free spot so that no two boxes overlap (pinned boxes may still overlap each other,
  * as the user left them).
  */
-import ELK from 'elkjs/lib/elk.bundled.js'
-import type { ElkNode } from 'elkjs/lib/elk-api'
+import type { ELK, ElkNode } from 'elkjs/lib/elk-api'
 import type { MaillageMap, Placement } from './model'
 import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
 
@@ -97,7 +96,10 @@ export function removeOverlaps(wanted: Placements, pinned: ReadonlySet<string>, 
 	return placed
 }
 
-const elk = new ELK()
+// ELK is a large compiled bundle (~15 MiB of RSS once loaded): loaded on the first network layout
+// only. The server imports this module for the radial layout and never runs ELK.
+let elk: Promise<ELK> | undefined
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ElkConstructor }) => new ElkConstructor()))
 
 /**
  * A network layout of the whole map: partners near each other, components side by side.
@@ -128,7 +130,7 @@ export async function autoLayout(map: MaillageMap, { pinned = [] }: LayoutOption
 		}),
 		edges: linkedPairs(map).map(([a, b], i) => ({ id: `e${i}`, sources: [a], targets: [b] })),
 	}
-	const result = await elk.layout(graph)
+	const result = await (await loadElk()).layout(graph)
 	const laid: Placements = {}
 	for (const node of result.children ?? []) {
 		const { w, h } = sizeOf(map, node.id)

@@ -8,6 +8,8 @@ export interface FanoutSetup {
 	target: Target
 	rooms: RoomTicket[]
 	clientsPerRoom: number
+	/** Clients 0..stockPerRoom-1 of each room are stock providers, the others light clients (default 1). */
+	stockPerRoom?: number
 	connectTimeoutMs: number
 }
 
@@ -39,7 +41,7 @@ interface Edit {
 	measured: boolean
 }
 
-/** One client of a room, light or stock; index 0 of each room is the stock client. */
+/** One client of a room, light or stock; index 0 of each room is always a stock client. */
 interface Member {
 	index: number
 	light?: LightClient
@@ -118,7 +120,7 @@ class RoomLoad {
 export class FanoutLoad {
 	private readonly rooms: RoomLoad[] = []
 
-	static async setup({ target, rooms, clientsPerRoom, connectTimeoutMs }: FanoutSetup): Promise<FanoutLoad> {
+	static async setup({ target, rooms, clientsPerRoom, stockPerRoom = 1, connectTimeoutMs }: FanoutSetup): Promise<FanoutLoad> {
 		const load = new FanoutLoad()
 		const ready: Promise<void>[] = []
 		for (const ticket of rooms) {
@@ -127,7 +129,7 @@ export class FanoutLoad {
 			for (let index = 0; index < clientsPerRoom; index++) {
 				const member: Member = { index, seq: 0, inFlight: 0, nextAt: 0, lastSentAt: 0, lastSeen: new Int32Array(clientsPerRoom).fill(-1) }
 				const onMessage = (bytes: Uint8Array) => scanMarkers(bytes, (client, seq, sentAt) => room.received(member, client, seq, sentAt))
-				if (index === 0) {
+				if (index < stockPerRoom) {
 					member.stock = stockClient(target, ticket)
 					member.stock.doc.on('update', (update: Uint8Array, origin: unknown) => origin !== LOCAL && onMessage(update))
 					ready.push(member.stock.whenSynced(connectTimeoutMs))

@@ -54,6 +54,7 @@ export const churn: Scenario = async (server, config) => {
 				p99Ms: round(summary.p99Ms),
 				rssMiB: round(final.rssMiB, 1),
 				cpuSec: round(cpuSec),
+				cpuMsPer1kDeliveries: null,
 				details: {
 					cycles,
 					roomsOpened: cycles * c.roomsPerCycle,

@@ -37,6 +37,7 @@ export const connections: Scenario = async (server, config) => {
 				p99Ms: round(summary.p99Ms),
 				rssMiB: round(rssMiB(server.pids), 1),
 				cpuSec: round(idleCpu),
+				cpuMsPer1kDeliveries: null,
 				details: {
 					sockets: rooms.length * perRoom,
 					rooms: rooms.length,

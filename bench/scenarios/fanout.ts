@@ -14,12 +14,24 @@ function deal<T>(items: T[], hands: number): T[][] {
 	return out
 }
 
-async function phase(workers: Worker[], server: LaunchedServer, run: FanoutRun, clients: number): Promise<ScenarioResult> {
+/** CPU of `pids` over the measured window of a run that starts now (the workers start their clocks on receipt). */
+function windowCpu(pids: number[], run: FanoutRun): Promise<number> {
+	return new Promise((resolve) =>
+		setTimeout(() => {
+			const cpu = cpuMeter(pids)
+			setTimeout(() => resolve(cpu.stop()), run.measureMs)
+		}, run.warmupMs),
+	)
+}
+
+export async function phase(workers: Worker[], server: LaunchedServer, run: FanoutRun, clients: number): Promise<ScenarioResult> {
 	const { pids } = server
 	const serverMetrics = await Promise.all(server.metricsUrls.map(phaseMetrics))
 	const cpu = cpuMeter(pids)
+	const inWindow = windowCpu(pids, run)
 	const results: FanoutResult[] = await Promise.all(workers.map((w) => w.call('fanout.run', run)))
 	const cpuSec = cpu.stop()
+	const windowCpuSec = await inWindow
 	const serverStats = await Promise.all(serverMetrics.map((read) => read()))
 	const deliveries = results.reduce((n, r) => n + r.deliveries, 0)
 	const measuredEdits = results.reduce((n, r) => n + r.measuredEdits, 0)
@@ -33,8 +45,10 @@ async function phase(workers: Worker[], server: LaunchedServer, run: FanoutRun, 
 		p99Ms: round(summary.p99Ms),
 		rssMiB: round(rssMiB(pids), 1),
 		cpuSec: round(cpuSec),
+		cpuMsPer1kDeliveries: deliveries > 0 ? round((windowCpuSec * 1e6) / deliveries) : null,
 		details: {
 			mode: run.mode,
+			windowCpuSec: round(windowCpuSec),
 			clients,
 			editsPerSec: round(measuredEdits / (run.measureMs / 1000), 0),
 			measuredEdits,
@@ -48,15 +62,28 @@ async function phase(workers: Worker[], server: LaunchedServer, run: FanoutRun, 
 	}
 }
 
+export interface ClientSizes {
+	rooms: number
+	clientsPerRoom: number
+	/** Stock providers per room (default 1; the others are light clients). */
+	stockPerRoom?: number
+	workers: number
+}
+
 /** Connects the fan-out clients to `server`, runs `use`, and always closes them. */
-async function withClients<T>(server: LaunchedServer, config: BenchConfig, use: (workers: Worker[], clients: number) => Promise<T>): Promise<T> {
-	const c = config.fanout
+export async function withClients<T>(server: LaunchedServer, c: ClientSizes, use: (workers: Worker[], clients: number) => Promise<T>): Promise<T> {
 	const rooms = await server.createRooms(c.rooms)
 	return withWorkers(Math.min(c.workers, c.rooms), async (workers) => {
 		const hands = deal(rooms, workers.length)
 		await Promise.all(
 			workers.map((w, i) =>
-				w.call('fanout.setup', { target: server.target, rooms: hands[i] ?? [], clientsPerRoom: c.clientsPerRoom, connectTimeoutMs: 60_000 }),
+				w.call('fanout.setup', {
+					target: server.target,
+					rooms: hands[i] ?? [],
+					clientsPerRoom: c.clientsPerRoom,
+					...(c.stockPerRoom !== undefined ? { stockPerRoom: c.stockPerRoom } : {}),
+					connectTimeoutMs: 60_000,
+				}),
 			),
 		)
 		try {
@@ -86,7 +113,7 @@ const steadyRun = (c: BenchConfig['fanout']): FanoutRun => ({ ...saturatedRun(c)
  * sustains on this machine. This is its first round; `fanoutSaturatedRound` runs the others.
  */
 export const fanout: Scenario = (server, config) =>
-	withClients(server, config, async (workers, clients) => {
+	withClients(server, config.fanout, async (workers, clients) => {
 		const c = config.fanout
 		const steady = await phase(workers, server, steadyRun(c), clients)
 		const saturated = await phase(workers, server, saturatedRun(c), clients)
@@ -99,7 +126,7 @@ export const fanout: Scenario = (server, config) =>
  * of 23 s, every server's saturated throughput came out lower (the reference server's by half).
  */
 export const fanoutSaturatedRound = (server: LaunchedServer, config: BenchConfig): Promise<ScenarioResult> =>
-	withClients(server, config, async (workers, clients) => {
+	withClients(server, config.fanout, async (workers, clients) => {
 		await Promise.all(workers.map((w) => w.call('fanout.run', steadyRun(config.fanout))))
 		return phase(workers, server, saturatedRun(config.fanout), clients)
 	})

@@ -73,6 +73,7 @@ export const largeMap: Scenario = async (server, config) => {
 			p99Ms: round(summary.p99Ms),
 			rssMiB: round(end, 1),
 			cpuSec: round(cpuSec),
+			cpuMsPer1kDeliveries: null,
 			details: {
 				organisations,
 				partnerships,

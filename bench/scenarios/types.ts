@@ -11,6 +11,8 @@ export interface ScenarioResult {
 	rssMiB: number | null
 	/** CPU time of the server process during the measured part. */
 	cpuSec: number | null
+	/** Server CPU per 1,000 edit arrivals at peers, both over the measured window (fan-out kinds only). */
+	cpuMsPer1kDeliveries: number | null
 	details: Record<string, unknown>
 }
 

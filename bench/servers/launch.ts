@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -12,7 +12,17 @@ const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const repoRoot = path.resolve(benchDir, '..')
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
-const heapProbe = path.join(benchDir, 'servers/heapProbe.ts')
+const heapProbe = path.join(benchDir, 'servers/heapProbe.mjs')
+/** What `npm start` runs once `scripts/ensure-build.mjs` has built it. */
+const maillageServer = path.join(repoRoot, 'dist/server/main.js')
+
+let built = false
+/** `npm start`'s first step, once per run: the compiled server (and the client) up to date with the sources. */
+function ensureBuild(): void {
+	if (built) return
+	execFileSync(process.execPath, [path.join(repoRoot, 'scripts/ensure-build.mjs')], { cwd: repoRoot, stdio: 'inherit' })
+	built = true
+}
 
 /** Memory of a server process after a full garbage collection. */
 export interface ServerMemory {
@@ -23,7 +33,7 @@ export interface ServerMemory {
 /** How each server runs in the benchmark; printed under the table. */
 export const serverSetups: Record<ServerKind, string> = {
 	maillage:
-		'Maillage (server/main.ts): token auth on every socket, durable SQLite (WAL, synchronous=NORMAL, append before relay), metrics on, LOG_LEVEL=warn, ROOM_IDLE_MS=2000, MAX_CONNECTIONS=10000',
+		'Maillage (compiled dist/server/main.js, as npm start runs it): token auth on every socket, durable SQLite (WAL, synchronous=NORMAL, append before relay), metrics on, LOG_LEVEL=warn, ROOM_IDLE_MS=2000, MAX_CONNECTIONS=10000',
 	reference: '@y/websocket-server 0.1.1 setupWSConnection: no auth, documents in memory only (no YPERSISTENCE), never unloaded',
 	hocuspocus: '@hocuspocus/server 4.7 with defaults (quiet): no auth hook, no persistence extension (in memory), unloads empty documents',
 	'maillage-pg':
@@ -73,11 +83,11 @@ async function waitForHttp(url: string, child: ChildProcess, output: () => strin
 	}
 }
 
-/** Runs one server script as its own process (`node --import tsx`, so the pid is the server's). */
+/** Runs one server script (plain JavaScript, no TypeScript loader in the measured process) as its own process. */
 async function spawnServer(script: string, port: number, env: Record<string, string>, probe: string) {
 	// BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers under load.
 	const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []
-	const child = spawn(process.execPath, [...nodeOptions, '--expose-gc', '--import', 'tsx', '--import', heapProbe, script], {
+	const child = spawn(process.execPath, [...nodeOptions, '--expose-gc', '--import', heapProbe, script], {
 		cwd: repoRoot,
 		env: { ...process.env, ...env, PORT: String(port) },
 		stdio: ['ignore', 'ignore', 'pipe'],
@@ -140,11 +150,12 @@ async function launchMaillage(kind: 'maillage' | 'maillage-pg' | 'maillage-2p', 
 		rmSync(dataDir, { recursive: true, force: true })
 	}
 	try {
-		// One after the other: on two cores, parallel tsx start-ups only take longer each.
+		ensureBuild()
+		// One after the other: on two cores, parallel start-ups only take longer each.
 		for (const [i, p] of ports.entries())
 			processes.push(
 				await spawnServer(
-					path.join(repoRoot, 'server/main.ts'),
+					maillageServer,
 					p,
 					{
 						HOST: '127.0.0.1',
@@ -204,7 +215,7 @@ async function launchMaillage(kind: 'maillage' | 'maillage-pg' | 'maillage-2p', 
 }
 
 async function launchOther(kind: 'reference' | 'hocuspocus', port: number): Promise<LaunchedServer> {
-	const script = path.join(benchDir, 'servers', kind === 'reference' ? 'referenceServer.ts' : 'hocuspocusServer.ts')
+	const script = path.join(benchDir, 'servers', kind === 'reference' ? 'referenceServer.mjs' : 'hocuspocusServer.mjs')
 	const { child, memory } = await spawnServer(script, port, {}, '/')
 	return {
 		kind,

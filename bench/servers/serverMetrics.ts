@@ -13,6 +13,8 @@ export interface ServerPhaseStats {
 	appendSec: number
 	/** Appends (SQLite or PostgreSQL commits) that held the event loop more than 25 ms. */
 	appendsOver25Ms: number
+	/** WebSocket messages sent, to compare with the edits' deliveries. */
+	messagesOut: number
 }
 
 function sample(text: string, name: string, ...labels: string[]): number {
@@ -39,6 +41,7 @@ export async function phaseMetrics(url: string): Promise<() => Promise<ServerPha
 			appends: delta('maillage_persistence_seconds_count', append),
 			appendSec: Math.round(delta('maillage_persistence_seconds_sum', append) * 1000) / 1000,
 			appendsOver25Ms: delta('maillage_persistence_seconds_count', append) - delta('maillage_persistence_seconds_bucket', append, 'le="0.025"'),
+			messagesOut: delta('maillage_messages_total', 'direction="out"'),
 		}
 	}
 }

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 const servers = ['maillage', 'reference', 'hocuspocus']
-const scenarios = ['fanout', 'fanoutMax', 'connections', 'largeMap', 'churn']
-const metrics = ['updatesPerSec', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMiB', 'cpuSec']
+const scenarios = ['footprint', 'fanout', 'fanoutMax', 'connections', 'largeMap', 'churn']
+const metrics = ['updatesPerSec', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMiB', 'cpuSec', 'cpuMsPer1kDeliveries']
 
 /** The benchmark harness with tiny numbers (1 room x 3 clients, 20 sockets, a 20-organisation map). */
 describe('npm run bench (smoke sizes)', () => {
@@ -23,6 +23,7 @@ describe('npm run bench (smoke sizes)', () => {
 		const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
 		expect(code, output).toBe(0)
 		expect(output).toMatch(/fanoutMax maillage\/reference: updatesPerSec \d/)
+		expect(output).toMatch(/goal footprint maillage\/hocuspocus rssMiB [\d.]+x <= 1\.3x: (met|not met)/)
 
 		const report = JSON.parse(readFileSync(out, 'utf8'))
 		expect(report.machine).toMatchObject({ cores: expect.any(Number), memoryGiB: expect.any(Number), node: process.version })
@@ -52,6 +53,10 @@ describe('npm run bench (smoke sizes)', () => {
 			expect(report.results.connections[server].details).toMatchObject({ alive: 20, failures: 0 })
 			expect(report.results.largeMap[server].p50Ms, server).toBeGreaterThan(0)
 			expect(report.results.churn[server].details.deliveryRatio, server).toBe(1)
+			// Stock providers only: every client's replica converged, CPU read over the window.
+			const footprint = report.results.footprint[server]
+			expect(footprint.details).toMatchObject({ converged: true, stockPerRoom: 3, incompleteEdits: 0 })
+			expect(footprint.cpuMsPer1kDeliveries, server).toBeGreaterThanOrEqual(0)
 		}
 		expect(report.results.largeMap.maillage.details.exportMsP50).toBeGreaterThan(0)
 	}, 120_000)

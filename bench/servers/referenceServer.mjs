@@ -5,6 +5,7 @@ import { setupWSConnection } from '@y/websocket-server/utils'
 /**
  * The reference Yjs server as its own bin (`@y/websocket-server/src/server.js`) runs it: the
  * exported `setupWSConnection`, no authentication, documents in memory (no YPERSISTENCE).
+ * Plain JavaScript, like every server under test: no TypeScript loader in the measured process.
  */
 const port = Number(process.env.PORT)
 const wss = new WebSocketServer({ noServer: true })
