@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import { MAX_IMPORT_BYTES } from '../shared/formats'
+import { defaultRoomLimits } from './room/types'
 
 /** Everything the server needs, read once from the environment (see `configFromEnv`). */
 export interface ServerConfig {
@@ -36,6 +38,12 @@ export interface Limits {
 	maxJsonBodyBytes: number
 	/** Largest imported file. */
 	maxImportBytes: number
+	/** Largest presence state of one client (see RoomLimits). */
+	maxPresenceBytes: number
+	/** Largest room document (see RoomLimits). */
+	maxRoomBytes: number
+	/** Above this JS heap use, rooms not in memory are refused (503) instead of the process running out. */
+	maxMemoryMb: number
 }
 
 export const defaultLimits: Limits = {
@@ -44,6 +52,9 @@ export const defaultLimits: Limits = {
 	maxConnections: 2000,
 	maxJsonBodyBytes: 16 * 1024,
 	maxImportBytes: MAX_IMPORT_BYTES,
+	maxPresenceBytes: defaultRoomLimits.maxPresenceBytes,
+	maxRoomBytes: defaultRoomLimits.maxRoomBytes,
+	maxMemoryMb: Math.floor((getHeapStatistics().heap_size_limit * 0.75) / (1024 * 1024)),
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -61,6 +72,9 @@ export const envDefaults = {
 	MAX_CONNECTIONS: String(defaultLimits.maxConnections),
 	MAX_JSON_BODY_BYTES: String(defaultLimits.maxJsonBodyBytes),
 	MAX_IMPORT_BYTES: String(defaultLimits.maxImportBytes),
+	MAX_PRESENCE_BYTES: String(defaultLimits.maxPresenceBytes),
+	MAX_ROOM_BYTES: String(defaultLimits.maxRoomBytes),
+	MAX_MEMORY_MB: String(defaultLimits.maxMemoryMb),
 	ROOM_IDLE_MS: '30000',
 	COMPACT_EVERY: '500',
 	SQLITE_SYNCHRONOUS: 'NORMAL',
@@ -107,6 +121,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 			maxConnections: integer(env, 'MAX_CONNECTIONS', 1),
 			maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024),
 			maxImportBytes: integer(env, 'MAX_IMPORT_BYTES', 1024),
+			maxPresenceBytes: integer(env, 'MAX_PRESENCE_BYTES', 256),
+			maxRoomBytes: integer(env, 'MAX_ROOM_BYTES', 1024),
+			maxMemoryMb: integer(env, 'MAX_MEMORY_MB', 1),
 		},
 		roomIdleMs: integer(env, 'ROOM_IDLE_MS', 0),
 		compactEvery: integer(env, 'COMPACT_EVERY', 1),

@@ -6,7 +6,14 @@ import { AwarenessGuard } from './awarenessGuard'
 import { DurableLog, type LoggedUpdate } from './durableLog'
 import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
 import { TurnBatch } from './turnBatch'
-import { REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
+import { TokenBucket } from './tokenBucket'
+import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomLimits, type RoomOptions } from './types'
+
+/** A connection's budget for document updates: messages and bytes. */
+interface UpdateBudget {
+	messages: TokenBucket
+	bytes: TokenBucket
+}
 
 /**
  * The room core: one Y.Doc, its awareness and its peers, wired to the parts that do the work:
@@ -22,7 +29,15 @@ export class Room {
 	readonly doc: Y.Doc
 	readonly awareness: Awareness
 	private readonly presence: AwarenessGuard
-	private readonly peers = new Set<Peer>()
+	private readonly peers = new Map<Peer, UpdateBudget>()
+	private readonly limits: RoomLimits
+	/**
+	 * The stored document's size, kept without encoding it: the last compacted state plus every
+	 * update accepted since (an upper bound, what the log holds). Checked against maxRoomBytes.
+	 */
+	private sizeBytes: number
+	/** The size counted when the state being compacted was encoded, and that state's size. */
+	private encodedState: { bytes: number; counted: number } | undefined
 	private readonly turn = new TurnBatch()
 	private readonly log: DurableLog
 	private turnEndScheduled = false
@@ -35,21 +50,38 @@ export class Room {
 		readonly name: string,
 		doc: Y.Doc,
 		storedCount: number,
+		storedBytes: number,
 		private readonly options: RoomOptions,
 	) {
 		const { store, compactEvery, hooks, relay } = options
 		this.doc = doc
-		this.presence = new AwarenessGuard(doc, {
-			broadcast: (message) => this.broadcast(message),
-			relay: relay && ((update) => relay.awareness(name, update)),
-		})
+		this.limits = options.limits ?? defaultRoomLimits
+		this.sizeBytes = storedBytes
+		this.presence = new AwarenessGuard(
+			doc,
+			{
+				broadcast: (message) => this.broadcast(message),
+				relay: relay && ((update) => relay.awareness(name, update)),
+				refused: (peer, reason) => hooks?.onRefused?.(name, peer, reason),
+				reject: this.reject,
+			},
+			this.limits,
+		)
 		this.awareness = this.presence.awareness
 		this.log = new DurableLog({
 			name,
 			store,
 			storedCount,
 			compactEvery,
-			fullState: () => this.fullState(),
+			fullState: () => {
+				const state = this.fullState()
+				this.encodedState = { bytes: state.byteLength, counted: this.sizeBytes }
+				return state
+			},
+			onCompacted: () => {
+				if (this.encodedState) this.sizeBytes = this.encodedState.bytes + this.sizeBytes - this.encodedState.counted
+				this.encodedState = undefined
+			},
 			deliver: (updates) => this.relay(updates),
 			onStored: relay && ((updates) => relay.updates(name, updates)),
 			onPersist: hooks?.onPersist,
@@ -66,7 +98,8 @@ export class Room {
 			const updates = await options.store.loadUpdates(name)
 			if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
 			options.hooks?.onPersist?.('load', (performance.now() - started) / 1000)
-			return new Room(name, doc, updates.length, options)
+			const storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+			return new Room(name, doc, updates.length, storedBytes, options)
 		} catch (error) {
 			doc.destroy()
 			throw new RoomLoadError(name, error)
@@ -98,7 +131,8 @@ export class Room {
 	/** Adds a peer and starts the sync; false when the room is full or closed. */
 	join(peer: Peer): boolean {
 		if (this.isClosed || this.peers.size >= this.options.maxPeers) return false
-		this.peers.add(peer)
+		const { updatesBurst, updatesPerSecond, updateBytesBurst, updateBytesPerSecond } = this.limits
+		this.peers.set(peer, { messages: new TokenBucket(updatesBurst, updatesPerSecond), bytes: new TokenBucket(updateBytesBurst, updateBytesPerSecond) })
 		this.presence.addPeer(peer)
 		peer.send(syncStep1Message(this.doc))
 		if (!this.presence.isEmpty) peer.send(this.presence.allStates())
@@ -113,7 +147,7 @@ export class Room {
 
 	/** Closes the peers matching `which` (all by default); they leave the room. */
 	closePeers(reason: CloseReason, which: (peer: Peer) => boolean = () => true): void {
-		for (const peer of [...this.peers]) {
+		for (const peer of [...this.peers.keys()]) {
 			if (!which(peer)) continue
 			this.leave(peer)
 			peer.close(reason)
@@ -121,7 +155,7 @@ export class Room {
 	}
 
 	private broadcast(message: Uint8Array): void {
-		for (const peer of this.peers) peer.send(message)
+		for (const peer of this.peers.keys()) peer.send(message)
 	}
 
 	// ─── Incoming frames ─────────────────────────────────────────────────────────────────────
@@ -136,11 +170,25 @@ export class Room {
 		}
 	}
 
-	/** A frame of `peer` is malformed: that peer is closed (4400), the room goes on. */
+	/** A frame of `peer` is malformed (4400) or over a limit (its code): that peer is closed, the room goes on. */
 	private readonly reject = (peer: Peer, error: unknown): void => {
-		this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
+		if (error instanceof LimitExceeded) this.options.hooks?.onRefused?.(this.name, peer, error.reason)
+		else this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
 		this.leave(peer)
-		peer.close(closeReason.malformed)
+		peer.close(error instanceof LimitExceeded ? error.close : closeReason.malformed)
+	}
+
+	/**
+	 * Charges an update to its sender's budget and to the room's size, before it joins the turn:
+	 * a refused update is neither applied, stored nor relayed, and the others' updates of the
+	 * same turn are untouched.
+	 */
+	private admit(peer: Peer, update: Uint8Array): void {
+		const budget = this.peers.get(peer)
+		if (budget && !(budget.messages.take() && budget.bytes.take(update.byteLength)))
+			throw new LimitExceeded('update budget', closeReason.tooManyUpdates)
+		if (this.sizeBytes + update.byteLength > this.limits.maxRoomBytes) throw new LimitExceeded('room too large', closeReason.roomTooLarge)
+		this.sizeBytes += update.byteLength
 	}
 
 	private readonly frames: FrameHandler = {
@@ -149,6 +197,7 @@ export class Room {
 			this.log.afterDurable(() => this.peers.has(peer) && peer.send(answer))
 		},
 		update: (peer, update) => {
+			this.admit(peer, update)
 			this.turn.add(peer, update)
 			this.scheduleTurnEnd()
 		},
@@ -176,7 +225,7 @@ export class Room {
 		this.presence.publishStatus(status)
 		if (!unlocking) return
 		const ask = syncStep1Message(this.doc)
-		for (const peer of this.peers) if (peer.role === 'participant') peer.send(ask)
+		for (const peer of this.peers.keys()) if (peer.role === 'participant') peer.send(ask)
 	}
 
 	// ─── Other server processes ──────────────────────────────────────────────────────────────
@@ -186,6 +235,7 @@ export class Room {
 		if (this.isClosed) return
 		// Behind the updates peers here sent before it, so that peers get them in that order.
 		this.applyPending()
+		this.sizeBytes += update.byteLength
 		Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
 	}
 
@@ -226,6 +276,8 @@ export class Room {
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.cachedState = undefined
+		// Peers' updates were counted when admitted, remote ones when received.
+		if (origin === SERVER_ORIGIN) this.sizeBytes += update.byteLength
 		// Already durable; queued behind the local updates applied before it, to keep their order.
 		if (origin === REMOTE_ORIGIN) return this.log.appendStored(update, origin)
 		this.log.append(update, origin)
@@ -258,7 +310,7 @@ export class Room {
 		const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
 		const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
 		const message = updateMessage(update)
-		for (const peer of this.peers) if (peer !== skip) peer.send(message)
+		for (const peer of this.peers.keys()) if (peer !== skip) peer.send(message)
 	}
 
 	/** Persisting failed: everyone is closed (4503, they reconnect and resend their state), the registry drops this copy. */
