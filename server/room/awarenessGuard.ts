@@ -31,13 +31,15 @@ interface PresenceRate {
 }
 
 /**
- * Reads an awareness update without decoding its states: throws LimitExceeded if one is over
- * `maxStateBytes`, and tells whether one is newer than what `meta` knows (else the frame is a
- * stock provider's echo of changes it heard of, which changes nothing).
+ * Reads an awareness update without decoding its states: throws MalformedMessageError if it
+ * names more than `maxNamed` clients, LimitExceeded if a state is over `maxStateBytes`; tells
+ * whether a state is newer than what `meta` knows (else the frame is a stock provider's echo of
+ * changes it heard of, which changes nothing).
  */
-export function inspectPresence(update: Uint8Array, meta: Map<number, { clock: number }>, maxStateBytes: number): { named: number; fresh: boolean } {
+export function isFreshPresence(update: Uint8Array, meta: Map<number, { clock: number }>, maxNamed: number, maxStateBytes: number): boolean {
 	const decoder = decoding.createDecoder(update)
 	const named = decoding.readVarUint(decoder)
+	if (named > maxNamed) throw new MalformedMessageError(`awareness update naming ${named} clients`)
 	let fresh = false
 	for (let i = 0; i < named && decoding.hasContent(decoder); i++) {
 		const client = decoding.readVarUint(decoder)
@@ -47,7 +49,7 @@ export function inspectPresence(update: Uint8Array, meta: Map<number, { clock: n
 		decoder.pos += length
 		if (clock > (meta.get(client)?.clock ?? -1)) fresh = true
 	}
-	return { named, fresh }
+	return fresh
 }
 
 type Change = { added: number[]; updated: number[]; removed: number[] }
@@ -103,8 +105,7 @@ export class AwarenessGuard {
 	 */
 	receive(peer: Peer, update: Uint8Array): void {
 		// `meta` also remembers clients whose states were removed: echoes of removals name them.
-		const { named, fresh } = inspectPresence(update, this.awareness.meta, this.limits.maxPresenceBytes)
-		if (named > this.awareness.meta.size + MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`awareness update naming ${named} clients`)
+		const fresh = isFreshPresence(update, this.awareness.meta, this.awareness.meta.size + MAX_PRESENCES_PER_PEER, this.limits.maxPresenceBytes)
 		const rate = this.rates.get(peer)
 		if (!fresh || !rate) return this.apply(peer, update)
 		if (rate.held === undefined && rate.bucket.take()) return this.apply(peer, update)

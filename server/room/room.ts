@@ -6,14 +6,8 @@ import { AwarenessGuard } from './awarenessGuard'
 import { DurableLog, type LoggedUpdate } from './durableLog'
 import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
 import { TurnBatch } from './turnBatch'
-import { TokenBucket } from './tokenBucket'
-import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomLimits, type RoomOptions } from './types'
-
-/** A connection's budget for document updates: messages and bytes. */
-interface UpdateBudget {
-	messages: TokenBucket
-	bytes: TokenBucket
-}
+import { Admission } from './admission'
+import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
 
 /**
  * The room core: one Y.Doc, its awareness and its peers, wired to the parts that do the work:
@@ -29,15 +23,8 @@ export class Room {
 	readonly doc: Y.Doc
 	readonly awareness: Awareness
 	private readonly presence: AwarenessGuard
-	private readonly peers = new Map<Peer, UpdateBudget>()
-	private readonly limits: RoomLimits
-	/**
-	 * The stored document's size, kept without encoding it: the last compacted state plus every
-	 * update accepted since (an upper bound, what the log holds). Checked against maxRoomBytes.
-	 */
-	private sizeBytes: number
-	/** The size counted when the state being compacted was encoded, and that state's size. */
-	private encodedState: { bytes: number; counted: number } | undefined
+	private readonly peers = new Set<Peer>()
+	private readonly admission: Admission
 	private readonly turn = new TurnBatch()
 	private readonly log: DurableLog
 	private turnEndScheduled = false
@@ -55,8 +42,8 @@ export class Room {
 	) {
 		const { store, compactEvery, hooks, relay } = options
 		this.doc = doc
-		this.limits = options.limits ?? defaultRoomLimits
-		this.sizeBytes = storedBytes
+		const limits = options.limits ?? defaultRoomLimits
+		this.admission = new Admission(limits, storedBytes)
 		this.presence = new AwarenessGuard(
 			doc,
 			{
@@ -65,7 +52,7 @@ export class Room {
 				refused: (peer, reason) => hooks?.onRefused?.(name, peer, reason),
 				reject: this.reject,
 			},
-			this.limits,
+			limits,
 		)
 		this.awareness = this.presence.awareness
 		this.log = new DurableLog({
@@ -75,13 +62,10 @@ export class Room {
 			compactEvery,
 			fullState: () => {
 				const state = this.fullState()
-				this.encodedState = { bytes: state.byteLength, counted: this.sizeBytes }
+				this.admission.stateEncoded(state)
 				return state
 			},
-			onCompacted: () => {
-				if (this.encodedState) this.sizeBytes = this.encodedState.bytes + this.sizeBytes - this.encodedState.counted
-				this.encodedState = undefined
-			},
+			onCompacted: () => this.admission.compacted(),
 			deliver: (updates) => this.relay(updates),
 			onStored: relay && ((updates) => relay.updates(name, updates)),
 			onPersist: hooks?.onPersist,
@@ -131,8 +115,8 @@ export class Room {
 	/** Adds a peer and starts the sync; false when the room is full or closed. */
 	join(peer: Peer): boolean {
 		if (this.isClosed || this.peers.size >= this.options.maxPeers) return false
-		const { updatesBurst, updatesPerSecond, updateBytesBurst, updateBytesPerSecond } = this.limits
-		this.peers.set(peer, { messages: new TokenBucket(updatesBurst, updatesPerSecond), bytes: new TokenBucket(updateBytesBurst, updateBytesPerSecond) })
+		this.peers.add(peer)
+		this.admission.addPeer(peer)
 		this.presence.addPeer(peer)
 		peer.send(syncStep1Message(this.doc))
 		if (!this.presence.isEmpty) peer.send(this.presence.allStates())
@@ -141,13 +125,14 @@ export class Room {
 
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return
+		this.admission.removePeer(peer)
 		this.presence.removePeer(peer)
 		if (this.peers.size === 0 && !this.isClosed) this.options.hooks?.onEmpty?.(this)
 	}
 
 	/** Closes the peers matching `which` (all by default); they leave the room. */
 	closePeers(reason: CloseReason, which: (peer: Peer) => boolean = () => true): void {
-		for (const peer of [...this.peers.keys()]) {
+		for (const peer of [...this.peers]) {
 			if (!which(peer)) continue
 			this.leave(peer)
 			peer.close(reason)
@@ -155,7 +140,7 @@ export class Room {
 	}
 
 	private broadcast(message: Uint8Array): void {
-		for (const peer of this.peers.keys()) peer.send(message)
+		for (const peer of this.peers) peer.send(message)
 	}
 
 	// ─── Incoming frames ─────────────────────────────────────────────────────────────────────
@@ -178,26 +163,15 @@ export class Room {
 		peer.close(error instanceof LimitExceeded ? error.close : closeReason.malformed)
 	}
 
-	/**
-	 * Charges an update to its sender's budget and to the room's size, before it joins the turn:
-	 * a refused update is neither applied, stored nor relayed, and the others' updates of the
-	 * same turn are untouched.
-	 */
-	private admit(peer: Peer, update: Uint8Array): void {
-		const budget = this.peers.get(peer)
-		if (budget && !(budget.messages.take() && budget.bytes.take(update.byteLength)))
-			throw new LimitExceeded('update budget', closeReason.tooManyUpdates)
-		if (this.sizeBytes + update.byteLength > this.limits.maxRoomBytes) throw new LimitExceeded('room too large', closeReason.roomTooLarge)
-		this.sizeBytes += update.byteLength
-	}
-
 	private readonly frames: FrameHandler = {
 		syncStep1: (peer, stateVector) => {
 			const answer = syncStep2Message(isEmptyStateVector(stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, stateVector))
 			this.log.afterDurable(() => this.peers.has(peer) && peer.send(answer))
 		},
 		update: (peer, update) => {
-			this.admit(peer, update)
+			// Refused before it joins the turn: neither applied, stored nor relayed, and the other
+			// senders' updates of the turn are untouched.
+			this.admission.admit(peer, update)
 			this.turn.add(peer, update)
 			this.scheduleTurnEnd()
 		},
@@ -225,7 +199,7 @@ export class Room {
 		this.presence.publishStatus(status)
 		if (!unlocking) return
 		const ask = syncStep1Message(this.doc)
-		for (const peer of this.peers.keys()) if (peer.role === 'participant') peer.send(ask)
+		for (const peer of this.peers) if (peer.role === 'participant') peer.send(ask)
 	}
 
 	// ─── Other server processes ──────────────────────────────────────────────────────────────
@@ -235,7 +209,7 @@ export class Room {
 		if (this.isClosed) return
 		// Behind the updates peers here sent before it, so that peers get them in that order.
 		this.applyPending()
-		this.sizeBytes += update.byteLength
+		this.admission.count(update)
 		Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
 	}
 
@@ -277,7 +251,7 @@ export class Room {
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.cachedState = undefined
 		// Peers' updates were counted when admitted, remote ones when received.
-		if (origin === SERVER_ORIGIN) this.sizeBytes += update.byteLength
+		if (origin === SERVER_ORIGIN) this.admission.count(update)
 		// Already durable; queued behind the local updates applied before it, to keep their order.
 		if (origin === REMOTE_ORIGIN) return this.log.appendStored(update, origin)
 		this.log.append(update, origin)
@@ -310,7 +284,7 @@ export class Room {
 		const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
 		const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
 		const message = updateMessage(update)
-		for (const peer of this.peers.keys()) if (peer !== skip) peer.send(message)
+		for (const peer of this.peers) if (peer !== skip) peer.send(message)
 	}
 
 	/** Persisting failed: everyone is closed (4503, they reconnect and resend their state), the registry drops this copy. */
