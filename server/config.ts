@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import { MAX_IMPORT_BYTES } from '../shared/formats'
+import { defaultRoomLimits } from './room/types'
 
 /** Everything the server needs, read once from the environment (see `configFromEnv`). */
 export interface ServerConfig {
@@ -37,6 +39,12 @@ export interface Limits {
 	maxJsonBodyBytes: number
 	/** Largest imported file. */
 	maxImportBytes: number
+	/** Largest presence state of one client (see RoomLimits). */
+	maxPresenceBytes: number
+	/** Largest room document (see RoomLimits). */
+	maxRoomBytes: number
+	/** Above this JS heap use, rooms not in memory are refused (503) instead of the process running out. */
+	maxMemoryMb: number
 }
 
 export const defaultLimits: Limits = {
@@ -45,6 +53,9 @@ export const defaultLimits: Limits = {
 	maxConnections: 2000,
 	maxJsonBodyBytes: 16 * 1024,
 	maxImportBytes: MAX_IMPORT_BYTES,
+	maxPresenceBytes: defaultRoomLimits.maxPresenceBytes,
+	maxRoomBytes: defaultRoomLimits.maxRoomBytes,
+	maxMemoryMb: Math.floor((getHeapStatistics().heap_size_limit * 0.75) / (1024 * 1024)),
 }
 
 /** The nearest directory above this module holding package.json: server/ runs from sources, dist/server/ once built. */
@@ -73,6 +84,9 @@ export const envDefaults = {
 	MAX_CONNECTIONS: String(defaultLimits.maxConnections),
 	MAX_JSON_BODY_BYTES: String(defaultLimits.maxJsonBodyBytes),
 	MAX_IMPORT_BYTES: String(defaultLimits.maxImportBytes),
+	MAX_PRESENCE_BYTES: String(defaultLimits.maxPresenceBytes),
+	MAX_ROOM_BYTES: String(defaultLimits.maxRoomBytes),
+	MAX_MEMORY_MB: String(defaultLimits.maxMemoryMb),
 	ROOM_IDLE_MS: '30000',
 	COMPACT_EVERY: '500',
 	SQLITE_SYNCHRONOUS: 'NORMAL',
@@ -119,6 +133,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 			maxConnections: integer(env, 'MAX_CONNECTIONS', 1),
 			maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024),
 			maxImportBytes: integer(env, 'MAX_IMPORT_BYTES', 1024),
+			maxPresenceBytes: integer(env, 'MAX_PRESENCE_BYTES', 256),
+			maxRoomBytes: integer(env, 'MAX_ROOM_BYTES', 1024),
+			maxMemoryMb: integer(env, 'MAX_MEMORY_MB', 1),
 		},
 		roomIdleMs: integer(env, 'ROOM_IDLE_MS', 0),
 		compactEvery: integer(env, 'COMPACT_EVERY', 1),

@@ -39,6 +39,12 @@ export function createMetrics() {
 			labelNames: ['status'] as const,
 			registers: [registry],
 		}),
+		refusals: new Counter({
+			name: 'maillage_refusals_total',
+			help: 'What a limit refused: presence too large or coalesced, room too large, update budget, memory',
+			labelNames: ['reason'] as const,
+			registers: [registry],
+		}),
 		roomLoadFailures: new Counter({ name: 'maillage_room_load_failures_total', help: 'Rooms that could not be loaded', registers: [registry] }),
 		persistenceFailures: new Counter({
 			name: 'maillage_persistence_failures_total',

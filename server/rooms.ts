@@ -5,7 +5,7 @@ import { readRoomStatus } from './persistence/roomStatus'
 import type { RoomStatus } from '../shared/roomStatus'
 import type { Store } from './persistence/types'
 import { closeReason, type CloseReason } from '../shared/protocol'
-import { Room, RoomLoadError, type RoomHooks } from './room'
+import { Room, RoomLoadError, type RoomHooks, type RoomLimits } from './room'
 
 export interface RoomsOptions {
 	store: Store
@@ -14,6 +14,8 @@ export interface RoomsOptions {
 	roomIdleMs: number
 	compactEvery: number
 	maxPeersPerRoom: number
+	/** Defaults to defaultRoomLimits. */
+	roomLimits?: RoomLimits
 	/** Scale-out mode: the other processes serving the same rooms. */
 	cluster?: Cluster
 }
@@ -43,6 +45,11 @@ export class Rooms {
 			onRejectedFrame: (room, peer, error) => {
 				metrics.rejectedFrames.inc({ reason: 'malformed' })
 				log.warn({ room, role: peer.role, err: String(error) }, 'malformed frame, connection closed')
+			},
+			onRefused: (room, peer, reason) => {
+				metrics.refusals.inc({ reason })
+				// Coalescing is the normal answer to a fast cursor: counted, not logged.
+				if (reason !== 'presence coalesced') log.warn({ room, role: peer.role, reason }, 'over a limit, connection closed')
 			},
 			onViewerWriteDropped: () => metrics.viewerWritesDropped.inc(),
 			onLockedWriteDropped: () => metrics.lockedWritesDropped.inc(),
@@ -116,13 +123,13 @@ export class Rooms {
 	}
 
 	private async load(name: string): Promise<void> {
-		const { store, compactEvery, maxPeersPerRoom, metrics, log, cluster } = this.options
+		const { store, compactEvery, maxPeersPerRoom, roomLimits, metrics, log, cluster } = this.options
 		// Other processes' changes are received from before the room is read: none falls in between.
 		const watching = cluster ? cluster.watch(name) : Promise.resolve()
 		// The lock is known before any peer can join: no edit slips through a locked room's load.
 		const loading = watching.then(() => readRoomStatus(store, name)).then(
 			async (status) => {
-				const room = await Room.load(name, { store, compactEvery, maxPeers: maxPeersPerRoom, hooks: this.hooks, relay: cluster?.relay })
+				const room = await Room.load(name, { store, compactEvery, maxPeers: maxPeersPerRoom, limits: roomLimits, hooks: this.hooks, relay: cluster?.relay })
 				room.setStatus(status)
 				cluster?.attach(room)
 				return room

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 import { openSqliteStore } from './persistence/sqlite'
 import type { Store } from './persistence/types'
+import { defaultRoomLimits } from './room'
 import { Rooms } from './rooms'
 import { createSyncServer } from './websocket'
 
@@ -48,6 +49,7 @@ export async function startServer(config: ServerConfig, options: { log?: Logger;
 		roomIdleMs: config.roomIdleMs,
 		compactEvery: config.compactEvery,
 		maxPeersPerRoom: config.limits.maxConnectionsPerRoom,
+		roomLimits: { ...defaultRoomLimits, maxPresenceBytes: config.limits.maxPresenceBytes, maxRoomBytes: config.limits.maxRoomBytes },
 		cluster,
 	})
 	const sync = createSyncServer({ rooms, store, metrics, log, limits: config.limits, cluster })

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { getHeapStatistics } from 'node:v8'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { roleOf } from './auth'
 import type { Cluster } from './cluster/types'
@@ -86,6 +87,12 @@ export function createSyncServer({ rooms, store, metrics, log, limits, keepalive
 		}
 		// An unknown room answers like a wrong token: room ids cannot be probed.
 		if (!role) return refuse(403)
+		// A room in memory costs nothing more to join; loading another one might be what kills the process.
+		if (!rooms.loaded(name) && getHeapStatistics().used_heap_size > limits.maxMemoryMb * 1024 * 1024) {
+			metrics.refusals.inc({ reason: 'memory' })
+			log.warn({ room: name, role, heapMb: Math.round(getHeapStatistics().used_heap_size / 1024 / 1024) }, 'memory over MAX_MEMORY_MB, new room refused')
+			return refuse(503)
+		}
 		if (socket.destroyed || !accepting) return
 		// Checked again: other upgrades may have been accepted while the tokens were read.
 		if (connections.size >= limits.maxConnections) return refuse(503)

@@ -33,7 +33,10 @@ export const closeReason = {
 	messageTooBig: { code: 1009, reason: 'message too big', key: 'too large' },
 	malformed: { code: 4400, reason: 'malformed message', key: 'malformed' },
 	tokenRevoked: { code: 4401, reason: 'token rotated, ask for a new link', key: 'unauthorized' },
+	roomTooLarge: { code: 4413, reason: 'room has reached its maximum size', key: 'room too large' },
+	tooManyUpdates: { code: 4420, reason: 'too many updates, slow down', key: 'too many updates' },
 	roomFull: { code: 4429, reason: 'room is full', key: 'room full' },
+	presenceTooLarge: { code: 4431, reason: 'presence state too large', key: 'presence too large' },
 	unavailable: { code: 4503, reason: 'room could not be loaded, try again later', key: 'room unavailable' },
 } as const
 export type CloseReasonName = keyof typeof closeReason

@@ -11,6 +11,13 @@ const statusText: Record<Status, MessageKey> = {
 	error: 'statusError',
 }
 
+/** The close reasons (shared/protocol keys) that the user can act on, explained; others are shown as their key. */
+const closeText: Partial<Record<string, MessageKey>> = {
+	'room too large': 'closeRoomTooLarge',
+	'too many updates': 'closeTooManyUpdates',
+	'presence too large': 'closePresenceTooLarge',
+}
+
 /** Always-visible connection state, plus a discreet count of records that could not be read. */
 export function ConnectionStatus({ status, error, invalidRecords }: { status: Status; error?: { code: number; reason: string }; invalidRecords: Issue[] }) {
 	const { t, issueText } = useI18n()
@@ -20,7 +27,7 @@ export function ConnectionStatus({ status, error, invalidRecords }: { status: St
 			<span className={`status__pill status__pill--${status}`} data-testid="connection-status" data-status={status} title={error ? `${error.code} ${error.reason}` : undefined}>
 				<span className="status__dot" />
 				{t(statusText[status])}
-				{status === 'error' && error && <span className="status__reason">: {error.reason || error.code}</span>}
+				{status === 'error' && error && <span className="status__reason">: {closeText[error.reason] ? t(closeText[error.reason] as MessageKey) : error.reason || error.code}</span>}
 			</span>
 			{invalidRecords.length > 0 && (
 				<div className="popover-anchor">

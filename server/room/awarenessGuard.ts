@@ -2,8 +2,10 @@ import type * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import { isDefaultStatus, ROOM_STATUS_FIELD, type RoomStatus } from '../../shared/roomStatus'
+import { closeReason } from '../../shared/protocol'
 import { awarenessMessage, MalformedMessageError } from './messages'
-import { REMOTE_ORIGIN, type Peer } from './types'
+import { TokenBucket } from './tokenBucket'
+import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, type Peer, type RefusalReason, type RoomLimits } from './types'
 
 /** Awareness clients one connection may bring into a room (a provider has one). */
 export const MAX_PRESENCES_PER_PEER = 8
@@ -13,6 +15,41 @@ export interface AwarenessOutput {
 	broadcast(message: Uint8Array): void
 	/** To the other processes (scale-out): the changes of this process's peers, as an awareness update. */
 	relay?(update: Uint8Array): void
+	/** A peer's change was held back (over its presence rate). */
+	refused?(peer: Peer, reason: RefusalReason): void
+	/** A held-back change turned out malformed when applied (outside `receive`, which throws instead). */
+	reject?(peer: Peer, error: unknown): void
+}
+
+type PresenceLimits = Pick<RoomLimits, 'maxPresenceBytes' | 'presencePerSecond' | 'presenceBurst'>
+
+/** A connection's presence budget, and its latest change held back while over it. */
+interface PresenceRate {
+	bucket: TokenBucket
+	held: Uint8Array | undefined
+	timer: NodeJS.Timeout | undefined
+}
+
+/**
+ * Reads an awareness update without decoding its states: throws MalformedMessageError if it
+ * names more than `maxNamed` clients, LimitExceeded if a state is over `maxStateBytes`; tells
+ * whether a state is newer than what `meta` knows (else the frame is a stock provider's echo of
+ * changes it heard of, which changes nothing).
+ */
+export function isFreshPresence(update: Uint8Array, meta: Map<number, { clock: number }>, maxNamed: number, maxStateBytes: number): boolean {
+	const decoder = decoding.createDecoder(update)
+	const named = decoding.readVarUint(decoder)
+	if (named > maxNamed) throw new MalformedMessageError(`awareness update naming ${named} clients`)
+	let fresh = false
+	for (let i = 0; i < named && decoding.hasContent(decoder); i++) {
+		const client = decoding.readVarUint(decoder)
+		const clock = decoding.readVarUint(decoder)
+		const length = decoding.readVarUint(decoder)
+		if (length > maxStateBytes) throw new LimitExceeded('presence too large', closeReason.presenceTooLarge)
+		decoder.pos += length
+		if (clock > (meta.get(client)?.clock ?? -1)) fresh = true
+	}
+	return fresh
 }
 
 type Change = { added: number[]; updated: number[]; removed: number[] }
@@ -29,10 +66,12 @@ export class AwarenessGuard {
 	private readonly controlled = new Map<Peer, Set<number>>()
 	/** The room's own entry as last published; null for the default status. */
 	private ownState: { [ROOM_STATUS_FIELD]: RoomStatus } | null = null
+	private readonly rates = new Map<Peer, PresenceRate>()
 
 	constructor(
 		doc: Y.Doc,
 		private readonly out: AwarenessOutput,
+		private readonly limits: PresenceLimits = defaultRoomLimits,
 	) {
 		this.awareness = new awarenessProtocol.Awareness(doc)
 		this.awareness.setLocalState(null)
@@ -41,6 +80,7 @@ export class AwarenessGuard {
 
 	addPeer(peer: Peer): void {
 		this.controlled.set(peer, new Set())
+		this.rates.set(peer, { bucket: new TokenBucket(this.limits.presenceBurst, this.limits.presencePerSecond), held: undefined, timer: undefined })
 	}
 
 	/** The peer is gone: the clients it brought in are removed (and that is broadcast). */
@@ -48,6 +88,8 @@ export class AwarenessGuard {
 		const clients = this.controlled.get(peer)
 		if (!clients) return
 		this.controlled.delete(peer)
+		clearTimeout(this.rates.get(peer)?.timer)
+		this.rates.delete(peer)
 		awarenessProtocol.removeAwarenessStates(this.awareness, [...clients], null)
 	}
 
@@ -55,12 +97,42 @@ export class AwarenessGuard {
 	 * A provider speaks for one client (its own) and echoes the changes it hears of: a frame may
 	 * name known clients plus a few new ones, and a connection may bring in at most
 	 * MAX_PRESENCES_PER_PEER clients. Beyond, the frame is malformed (thrown): else one connection
-	 * could make the room keep, and send every newcomer, millions of ghosts.
+	 * could make the room keep, and send every newcomer, millions of ghosts. A state over
+	 * `maxPresenceBytes` is never applied nor relayed: its sender is closed (LimitExceeded, 4431).
+	 * Changes beyond the presence rate are coalesced: the latest is applied once the budget
+	 * allows, those before it are dropped (each replaced the previous one anyway). Echoes, which
+	 * change nothing, are not charged: a stock provider echoes every change it hears of.
 	 */
 	receive(peer: Peer, update: Uint8Array): void {
-		const named = decoding.readVarUint(decoding.createDecoder(update))
 		// `meta` also remembers clients whose states were removed: echoes of removals name them.
-		if (named > this.awareness.meta.size + MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`awareness update naming ${named} clients`)
+		const fresh = isFreshPresence(update, this.awareness.meta, this.awareness.meta.size + MAX_PRESENCES_PER_PEER, this.limits.maxPresenceBytes)
+		const rate = this.rates.get(peer)
+		if (!fresh || !rate) return this.apply(peer, update)
+		if (rate.held === undefined && rate.bucket.take()) return this.apply(peer, update)
+		if (rate.held !== undefined) this.out.refused?.(peer, 'presence coalesced')
+		rate.held = update
+		rate.timer ??= setTimeout(() => this.releaseHeld(peer), rate.bucket.waitMs())
+	}
+
+	private releaseHeld(peer: Peer): void {
+		const rate = this.rates.get(peer)
+		if (!rate?.held) return
+		rate.timer = undefined
+		if (!rate.bucket.take()) {
+			rate.timer = setTimeout(() => this.releaseHeld(peer), rate.bucket.waitMs())
+			return
+		}
+		const update = rate.held
+		rate.held = undefined
+		try {
+			this.apply(peer, update)
+		} catch (error) {
+			if (!this.out.reject) throw error
+			this.out.reject(peer, error)
+		}
+	}
+
+	private apply(peer: Peer, update: Uint8Array): void {
 		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
 		if ((this.controlled.get(peer)?.size ?? 0) > MAX_PRESENCES_PER_PEER) throw new MalformedMessageError(`presence of more than ${MAX_PRESENCES_PER_PEER} clients`)
 	}
@@ -93,6 +165,8 @@ export class AwarenessGuard {
 
 	destroy(): void {
 		this.controlled.clear()
+		for (const rate of this.rates.values()) clearTimeout(rate.timer)
+		this.rates.clear()
 		this.awareness.off('update', this.onUpdate)
 		this.awareness.destroy()
 	}

@@ -32,6 +32,8 @@ export interface DurableLogOptions {
 	compactEvery: number
 	/** The whole document as one update, for compactions. */
 	fullState(): Uint8Array
+	/** A compaction replaced the stored rows by the last `fullState`. */
+	onCompacted?(): void
 	/** Updates now durable, in the order they were applied: relayed to the peers. */
 	deliver(updates: LoggedUpdate[]): void
 	/** Updates this process has just stored (each appended batch once), for the other processes. */
@@ -183,6 +185,7 @@ export class DurableLog {
 		const covered = this.storedCount
 		await this.options.store.compact(this.options.name, this.options.fullState())
 		this.options.onPersist?.('compact', seconds(started))
+		this.options.onCompacted?.()
 		// Rows appended while the compaction ran are still there, each its own row.
 		this.storedCount = 1 + this.storedCount - covered
 	}

@@ -6,7 +6,8 @@ import { AwarenessGuard } from './awarenessGuard'
 import { DurableLog, type LoggedUpdate } from './durableLog'
 import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
 import { TurnBatch } from './turnBatch'
-import { REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
+import { Admission } from './admission'
+import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
 
 /**
  * The room core: one Y.Doc, its awareness and its peers, wired to the parts that do the work:
@@ -23,6 +24,7 @@ export class Room {
 	readonly awareness: Awareness
 	private readonly presence: AwarenessGuard
 	private readonly peers = new Set<Peer>()
+	private readonly admission: Admission
 	private readonly turn = new TurnBatch()
 	private readonly log: DurableLog
 	private turnEndScheduled = false
@@ -35,21 +37,35 @@ export class Room {
 		readonly name: string,
 		doc: Y.Doc,
 		storedCount: number,
+		storedBytes: number,
 		private readonly options: RoomOptions,
 	) {
 		const { store, compactEvery, hooks, relay } = options
 		this.doc = doc
-		this.presence = new AwarenessGuard(doc, {
-			broadcast: (message) => this.broadcast(message),
-			relay: relay && ((update) => relay.awareness(name, update)),
-		})
+		const limits = options.limits ?? defaultRoomLimits
+		this.admission = new Admission(limits, storedBytes)
+		this.presence = new AwarenessGuard(
+			doc,
+			{
+				broadcast: (message) => this.broadcast(message),
+				relay: relay && ((update) => relay.awareness(name, update)),
+				refused: (peer, reason) => hooks?.onRefused?.(name, peer, reason),
+				reject: this.reject,
+			},
+			limits,
+		)
 		this.awareness = this.presence.awareness
 		this.log = new DurableLog({
 			name,
 			store,
 			storedCount,
 			compactEvery,
-			fullState: () => this.fullState(),
+			fullState: () => {
+				const state = this.fullState()
+				this.admission.stateEncoded(state)
+				return state
+			},
+			onCompacted: () => this.admission.compacted(),
 			deliver: (updates) => this.relay(updates),
 			onStored: relay && ((updates) => relay.updates(name, updates)),
 			onPersist: hooks?.onPersist,
@@ -66,7 +82,8 @@ export class Room {
 			const updates = await options.store.loadUpdates(name)
 			if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
 			options.hooks?.onPersist?.('load', (performance.now() - started) / 1000)
-			return new Room(name, doc, updates.length, options)
+			const storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+			return new Room(name, doc, updates.length, storedBytes, options)
 		} catch (error) {
 			doc.destroy()
 			throw new RoomLoadError(name, error)
@@ -99,6 +116,7 @@ export class Room {
 	join(peer: Peer): boolean {
 		if (this.isClosed || this.peers.size >= this.options.maxPeers) return false
 		this.peers.add(peer)
+		this.admission.addPeer(peer)
 		this.presence.addPeer(peer)
 		peer.send(syncStep1Message(this.doc))
 		if (!this.presence.isEmpty) peer.send(this.presence.allStates())
@@ -107,6 +125,7 @@ export class Room {
 
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return
+		this.admission.removePeer(peer)
 		this.presence.removePeer(peer)
 		if (this.peers.size === 0 && !this.isClosed) this.options.hooks?.onEmpty?.(this)
 	}
@@ -136,11 +155,12 @@ export class Room {
 		}
 	}
 
-	/** A frame of `peer` is malformed: that peer is closed (4400), the room goes on. */
+	/** A frame of `peer` is malformed (4400) or over a limit (its code): that peer is closed, the room goes on. */
 	private readonly reject = (peer: Peer, error: unknown): void => {
-		this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
+		if (error instanceof LimitExceeded) this.options.hooks?.onRefused?.(this.name, peer, error.reason)
+		else this.options.hooks?.onRejectedFrame?.(this.name, peer, error)
 		this.leave(peer)
-		peer.close(closeReason.malformed)
+		peer.close(error instanceof LimitExceeded ? error.close : closeReason.malformed)
 	}
 
 	private readonly frames: FrameHandler = {
@@ -149,6 +169,9 @@ export class Room {
 			this.log.afterDurable(() => this.peers.has(peer) && peer.send(answer))
 		},
 		update: (peer, update) => {
+			// Refused before it joins the turn: neither applied, stored nor relayed, and the other
+			// senders' updates of the turn are untouched.
+			this.admission.admit(peer, update)
 			this.turn.add(peer, update)
 			this.scheduleTurnEnd()
 		},
@@ -186,6 +209,7 @@ export class Room {
 		if (this.isClosed) return
 		// Behind the updates peers here sent before it, so that peers get them in that order.
 		this.applyPending()
+		this.admission.count(update)
 		Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
 	}
 
@@ -226,6 +250,8 @@ export class Room {
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.cachedState = undefined
+		// Peers' updates were counted when admitted, remote ones when received.
+		if (origin === SERVER_ORIGIN) this.admission.count(update)
 		// Already durable; queued behind the local updates applied before it, to keep their order.
 		if (origin === REMOTE_ORIGIN) return this.log.appendStored(update, origin)
 		this.log.append(update, origin)

@@ -30,6 +30,8 @@ export async function startWebSocketSide(options: { limits?: Partial<Limits>; ke
 	return {
 		store,
 		metrics,
+		/** The limits in force; a test may change them while the server runs. */
+		limits,
 		rooms,
 		sync,
 		wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH_PREFIX.replace(/\/$/, '')}`,

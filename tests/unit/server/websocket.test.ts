@@ -163,3 +163,22 @@ describe('websocket: a socket tied to its room', () => {
 		expect(side.sync.connectionCount).toBe(0)
 	})
 })
+
+describe('websocket: the memory guard', () => {
+	test('above MAX_MEMORY_MB a room not in memory is refused (503, counted) while an open room keeps working', async () => {
+		const side = await start()
+		const open1 = await side.createRoom('open')
+		const other = await side.createRoom('other')
+		const first = open(side.wsUrl, 'open', open1.participant)
+		await first.opened
+		await waitFor(() => side.rooms.loaded('open'), { what: 'the room to load' })
+		side.limits.maxMemoryMb = 1
+		expect(await upgradeStatus(side.wsUrl, 'other', other.participant)).toBe(503)
+		expect(side.rooms.loaded('other')).toBeUndefined()
+		expect(readMetric(await side.metrics.registry.metrics(), 'maillage_refusals_total', { reason: 'memory' })).toBe(1)
+		const second = open(side.wsUrl, 'open', open1.viewer)
+		await second.opened
+		first.send(updateFrame(edit('still')))
+		await waitFor(() => second.messages.length > 0 && side.rooms.loaded('open')?.doc.getMap('records').get('still') === true, { what: 'the edit' })
+	})
+})
