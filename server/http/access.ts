@@ -1,14 +1,40 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { exportFormats, type ExportedFile, type ExportFormat } from '../../shared/formats'
+import { ISSUES_HEADER } from '../../shared/api'
+import type { ExportedFile } from '../../shared/formats'
 import { bearerToken, isAdminToken, roleOf, type Principal } from '../auth'
 import type { RoomStore } from '../persistence/types'
 import { HttpError } from './respond'
-import { ISSUES_HEADER } from './types'
 
 /** Who may do what through the API, and how files are handed out; shared by the route modules. */
 export interface AccessContext {
 	store: Pick<RoomStore, 'getRoom'>
 	adminTokenHash: string
+}
+
+/**
+ * Who may call a route: anyone; the admin; anyone with a seat in the route's `:room` (any of its
+ * tokens, or the admin); or its facilitator (or the admin), refused with "only a facilitator can <to>".
+ */
+export type Access = 'anyone' | 'admin' | 'seat' | { facilitatorTo: string }
+
+/** What a route learns of its caller: on room routes, who it is and the room's title. */
+export type Grant<A extends Access> = A extends 'anyone' | 'admin' ? object : Seat
+export interface Seat {
+	principal: Principal
+	title: string
+}
+
+/** Applies a route's access rule: 401, 403 (or 404 for the admin on an unknown room) when refused. */
+export async function grant<A extends Access>(ctx: AccessContext, req: IncomingMessage, access: A, room: string | undefined): Promise<Grant<A>> {
+	if (access === 'anyone') return {} as Grant<A>
+	if (access === 'admin') {
+		requireAdmin(ctx, req)
+		return {} as Grant<A>
+	}
+	if (room === undefined) throw new Error('a room route needs a :room parameter')
+	const seat = await authenticate(ctx, req, room)
+	if (typeof access === 'object' && !isFacilitator(seat.principal)) throw new HttpError(403, 'forbidden', `only a facilitator can ${access.facilitatorTo}`)
+	return seat as Grant<A>
 }
 
 export function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
@@ -33,20 +59,6 @@ export async function authenticate(ctx: AccessContext, req: IncomingMessage, roo
 }
 
 export const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
-
-export function isExportFormat(value: string | null): value is ExportFormat {
-	return (exportFormats as readonly string[]).includes(value ?? '')
-}
-
-/** The `format` query parameter (json by default), or 400. */
-export function exportFormatOf(query: URLSearchParams): ExportFormat {
-	const format = query.get('format') ?? 'json'
-	if (!isExportFormat(format)) throw new HttpError(400, 'invalid_format', `format must be one of ${exportFormats.join(', ')}`)
-	return format
-}
-
-/** `strip=1` (or true): leave personal data out of an export. */
-export const stripPersonsOf = (query: URLSearchParams) => query.get('strip') === '1' || query.get('strip') === 'true'
 
 /** A file name from the title: ASCII for old clients, the exact title in filename* (RFC 6266). */
 export function contentDisposition(title: string, room: string, extension: string): string {
