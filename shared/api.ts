@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { analysisOptionsSchema, type NetworkAnalysis } from './analysis'
 import type { MapDiff } from './diff'
-import { MAX_EGO_DEPTH } from './ego'
 import { exportFormats } from './formats'
 import type { Issue } from './issues'
 import { idSchema } from './model'
@@ -174,6 +173,9 @@ export const analysisQuerySchema = z.object({
 /** GET /api/rooms/<room>/analysis -> computed by shared/analysis.ts, not re-checked */
 export const analysisResponseSchema = z.custom<NetworkAnalysis>()
 export type AnalysisResponse = NetworkAnalysis
+
+/** How many partnership steps an ego network reaches at most; here, not in shared/ego.ts, which would bring the layout code into every page. */
+export const MAX_EGO_DEPTH = 5
 
 /** GET /api/rooms/<room>/ego/<organisation>/export?format=…&strip=…&depth= (room token) */
 export const egoExportQuerySchema = z.object({

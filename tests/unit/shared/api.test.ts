@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import {
 	createdRoomSchema,
@@ -63,4 +66,24 @@ describe('response schemas', () => {
 		expect(createdRoomSchema.safeParse({ room: 'r', title: '', tokens: all, links: all }).success).toBe(true)
 		expect(createdRoomSchema.safeParse({ room: 'r', title: '', tokens: { facilitator: 'f' }, links: all }).success).toBe(false)
 	})
+})
+
+/** The shared modules a module loads, following relative value imports (`import type` loads nothing). */
+function loadedBy(file: string, seen = new Set<string>()): Set<string> {
+	if (seen.has(file)) return seen
+	seen.add(file)
+	for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^(?:import|export) (?!type )[^'\n]*from '(\.[^']+)'/gm)) {
+		const base = path.resolve(path.dirname(file), spec!)
+		const resolved = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => existsSync(f))
+		if (resolved) loadedBy(resolved, seen)
+	}
+	return seen
+}
+
+test('the contract loads no layout code: every page imports it, the layout engine is loaded when needed', () => {
+	const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared')
+	const loaded = [...loadedBy(path.join(shared, 'api.ts'))].map((f) => path.relative(shared, f))
+	expect(loaded).toContain('analysis.ts')
+	expect(loaded).not.toContain('layout.ts')
+	expect(loaded).not.toContain('ego.ts')
 })
