@@ -170,8 +170,7 @@ export const analysisQuerySchema = z.object({
 	horizonDays: queryNumber(analysisOptionsSchema.shape.horizonDays),
 })
 
-/** GET /api/rooms/<room>/analysis -> computed by shared/analysis.ts, not re-checked */
-export const analysisResponseSchema = z.custom<NetworkAnalysis>()
+/** GET /api/rooms/<room>/analysis -> the figures of shared/analysis.ts */
 export type AnalysisResponse = NetworkAnalysis
 
 /** How many partnership steps an ego network reaches at most; here, not in shared/ego.ts, which would bring the layout code into every page. */
@@ -201,7 +200,7 @@ export interface Refusal {
  * The code and message of a 400 whose first issue is on one of these fields; any other refused
  * body is `invalid_body`, any other query `invalid_query`. Scripts read these codes.
  */
-export const inputRefusals = {
+const inputRefusals = {
 	body: {
 		'': { code: 'invalid_body', message: 'invalid request body' },
 		title: { code: 'invalid_title', message: `title must be a string of at most ${MAX_TITLE_LENGTH} characters` },

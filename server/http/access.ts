@@ -37,14 +37,14 @@ export async function grant<A extends Access>(ctx: AccessContext, req: IncomingM
 	return seat as Grant<A>
 }
 
-export function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
+function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
 	const token = bearerToken(req.headers.authorization)
 	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
 	if (!isAdminToken(token, ctx.adminTokenHash)) throw new HttpError(403, 'forbidden', 'this token cannot do that')
 }
 
 /** The admin, or the role a room token grants in this room. A token of room A is nothing in B. */
-export async function authenticate(ctx: AccessContext, req: IncomingMessage, room: string): Promise<{ principal: Principal; title: string }> {
+async function authenticate(ctx: AccessContext, req: IncomingMessage, room: string): Promise<Seat> {
 	const token = bearerToken(req.headers.authorization)
 	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
 	const record = await ctx.store.getRoom(room)
@@ -58,10 +58,10 @@ export async function authenticate(ctx: AccessContext, req: IncomingMessage, roo
 	return { principal: { kind: 'room', room, role }, title: record.title }
 }
 
-export const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
+const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
 
 /** A file name from the title: ASCII for old clients, the exact title in filename* (RFC 6266). */
-export function contentDisposition(title: string, room: string, extension: string): string {
+function contentDisposition(title: string, room: string, extension: string): string {
 	const base = title.trim() || room
 	const ascii = base.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || room
 	return `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`

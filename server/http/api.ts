@@ -36,7 +36,7 @@ export interface ApiContext {
 	publicUrl: () => string
 }
 
-export const roomLink = (base: string, room: string, token: string) => `${base}/room/${room}#token=${token}`
+const roomLink = (base: string, room: string, token: string) => `${base}/room/${room}#token=${token}`
 export const adminLink = (base: string, token: string) => `${base}/admin#token=${token}`
 
 function roleLinks<T extends Partial<Record<Role, string>>>(ctx: ApiContext, room: string, tokens: T): T {
