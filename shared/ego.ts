@@ -1,3 +1,4 @@
+import { MAX_EGO_DEPTH } from './api'
 import { radialLayout, reachableRings } from './layout'
 import type { MaillageMap } from './model'
 
@@ -5,8 +6,6 @@ export interface EgoOptions {
 	/** How many partnership steps away from the centre organisations are kept; 1 = its partners. */
 	depth?: number
 }
-
-export const MAX_EGO_DEPTH = 5
 
 /**
  * The ego network of an organisation, as a map of its own (so it exports like a whole map): the

@@ -1,4 +1,4 @@
-import type { Role } from './api'
+import type { Role } from '../../shared/protocol'
 
 /**
  * The link a projector shows to the room. Only a participant token may be handed out on screen;

@@ -1,4 +1,5 @@
-import { roles, type RoomInfo } from './api'
+import { roles } from '../../shared/protocol'
+import type { RoomInfo } from './api'
 
 /**
  * The last `GET /api/rooms/<room>` answer, kept in localStorage so that a room opened once can

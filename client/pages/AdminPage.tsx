@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react'
 import QRCode from 'qrcode'
+import type { CreatedRoomResponse } from '../../shared/api'
+import { roles, type Role } from '../../shared/protocol'
 import { useI18n } from '../i18n'
-import { ApiError, createRoom, roles, type CreatedRoom, type Role } from '../lib/api'
+import { ApiError, createRoom } from '../lib/api'
 import { ADMIN_TOKEN_KEY, takeToken } from '../lib/tokens'
 import { CenteredCard } from './CenteredCard'
 
@@ -53,7 +55,7 @@ export function AdminPage() {
 	const { t } = useI18n()
 	const [token] = useState(() => takeToken(ADMIN_TOKEN_KEY))
 	const [title, setTitle] = useState('')
-	const [created, setCreated] = useState<CreatedRoom & { title: string }>()
+	const [created, setCreated] = useState<CreatedRoomResponse>()
 	const [failure, setFailure] = useState<string>()
 	const [busy, setBusy] = useState(false)
 

@@ -1,16 +1,12 @@
 import { useState } from 'react'
+import { formatOfFileName, type ExportFormat } from '../../shared/formats'
 import type { Issue } from '../../shared/issues'
 import { useI18n } from '../i18n'
-import { importIntoRoom, type ImportFormat } from '../lib/api'
+import { importIntoRoom } from '../lib/api'
 import { Modal } from './Modal'
 
-const importFormats: readonly ImportFormat[] = ['json', 'csv', 'graphml', 'gexf']
-
-function formatOfFile(name: string): ImportFormat | undefined {
-	const extension = name.toLowerCase().split('.').pop()
-	if (extension === 'xml') return 'graphml'
-	return importFormats.find((f) => f === extension)
-}
+/** The formats in the order the dialog offers them. */
+const importFormats = ['json', 'csv', 'graphml', 'gexf'] as const satisfies readonly ExportFormat[]
 
 /**
  * Replaces the room's map with a file. The server validates the whole file first and changes
@@ -19,7 +15,7 @@ function formatOfFile(name: string): ImportFormat | undefined {
 export function ImportDialog({ room, token, onClose, onImported }: { room: string; token: string; onClose(): void; onImported(): void }) {
 	const { t, issueText } = useI18n()
 	const [file, setFile] = useState<File>()
-	const [format, setFormat] = useState<ImportFormat>('json')
+	const [format, setFormat] = useState<ExportFormat>('json')
 	const [busy, setBusy] = useState(false)
 	const [issues, setIssues] = useState<Issue[]>()
 	const [failure, setFailure] = useState<string>()
@@ -70,7 +66,7 @@ export function ImportDialog({ room, token, onClose, onImported }: { room: strin
 						const chosen = e.target.files?.[0]
 						setFile(chosen)
 						setIssues(undefined)
-						const guessed = chosen && formatOfFile(chosen.name)
+						const guessed = chosen && formatOfFileName(chosen.name)
 						if (guessed) setFormat(guessed)
 					}}
 				/>
@@ -79,7 +75,7 @@ export function ImportDialog({ room, token, onClose, onImported }: { room: strin
 				<label className="field__label" htmlFor="import-format">
 					{t('importFormat')}
 				</label>
-				<select id="import-format" value={format} onChange={(e) => setFormat(e.target.value as ImportFormat)}>
+				<select id="import-format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
 					{importFormats.map((f) => (
 						<option key={f} value={f}>
 							{f.toUpperCase()}

@@ -1,7 +1,8 @@
 import { useState } from 'react'
+import type { Role } from '../../shared/protocol'
 import type { RoomStatus } from '../../shared/roomStatus'
 import { useI18n } from '../i18n'
-import { setRoomLock, type Role } from '../lib/api'
+import { setRoomLock } from '../lib/api'
 import type { RoomUser } from '../sync/useRoom'
 import { LockIcon } from './icons'
 

@@ -3,7 +3,7 @@ import type { MapDiff } from '../../shared/diff'
 import type { Placement } from '../../shared/model'
 import { shapeIdOf } from '../../shared/projection'
 import type { CanvasMarks } from '../canvas/marks'
-import type { DiffResponse } from '../lib/api'
+import type { DiffResponse } from '../../shared/api'
 
 /** A diff the user asked for: the server's answer, and the two sides as they were chosen. */
 export interface Comparison {

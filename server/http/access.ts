@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { exportFormats, type ExportedFile, type ExportFormat } from '../../shared/formats'
+import { ISSUES_HEADER } from '../../shared/api'
+import type { ExportedFile } from '../../shared/formats'
 import { bearerToken, isAdminToken, roleOf, type Principal } from '../auth'
 import type { RoomStore } from '../persistence/types'
 import { HttpError } from './respond'
-import { ISSUES_HEADER } from './types'
 
 /** Who may do what through the API, and how files are handed out; shared by the route modules. */
 export interface AccessContext {
@@ -11,14 +11,40 @@ export interface AccessContext {
 	adminTokenHash: string
 }
 
-export function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
+/**
+ * Who may call a route: anyone; the admin; anyone with a seat in the route's `:room` (any of its
+ * tokens, or the admin); or its facilitator (or the admin), refused with "only a facilitator can <to>".
+ */
+export type Access = 'anyone' | 'admin' | 'seat' | { facilitatorTo: string }
+
+/** What a route learns of its caller: on room routes, who it is and the room's title. */
+export type Grant<A extends Access> = A extends 'anyone' | 'admin' ? object : Seat
+export interface Seat {
+	principal: Principal
+	title: string
+}
+
+/** Applies a route's access rule: 401, 403 (or 404 for the admin on an unknown room) when refused. */
+export async function grant<A extends Access>(ctx: AccessContext, req: IncomingMessage, access: A, room: string | undefined): Promise<Grant<A>> {
+	if (access === 'anyone') return {} as Grant<A>
+	if (access === 'admin') {
+		requireAdmin(ctx, req)
+		return {} as Grant<A>
+	}
+	if (room === undefined) throw new Error('a room route needs a :room parameter')
+	const seat = await authenticate(ctx, req, room)
+	if (typeof access === 'object' && !isFacilitator(seat.principal)) throw new HttpError(403, 'forbidden', `only a facilitator can ${access.facilitatorTo}`)
+	return seat as Grant<A>
+}
+
+function requireAdmin(ctx: AccessContext, req: IncomingMessage): void {
 	const token = bearerToken(req.headers.authorization)
 	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
 	if (!isAdminToken(token, ctx.adminTokenHash)) throw new HttpError(403, 'forbidden', 'this token cannot do that')
 }
 
 /** The admin, or the role a room token grants in this room. A token of room A is nothing in B. */
-export async function authenticate(ctx: AccessContext, req: IncomingMessage, room: string): Promise<{ principal: Principal; title: string }> {
+async function authenticate(ctx: AccessContext, req: IncomingMessage, room: string): Promise<Seat> {
 	const token = bearerToken(req.headers.authorization)
 	if (!token) throw new HttpError(401, 'unauthorized', 'a Bearer token is required', { 'WWW-Authenticate': 'Bearer' })
 	const record = await ctx.store.getRoom(room)
@@ -32,24 +58,10 @@ export async function authenticate(ctx: AccessContext, req: IncomingMessage, roo
 	return { principal: { kind: 'room', room, role }, title: record.title }
 }
 
-export const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
-
-export function isExportFormat(value: string | null): value is ExportFormat {
-	return (exportFormats as readonly string[]).includes(value ?? '')
-}
-
-/** The `format` query parameter (json by default), or 400. */
-export function exportFormatOf(query: URLSearchParams): ExportFormat {
-	const format = query.get('format') ?? 'json'
-	if (!isExportFormat(format)) throw new HttpError(400, 'invalid_format', `format must be one of ${exportFormats.join(', ')}`)
-	return format
-}
-
-/** `strip=1` (or true): leave personal data out of an export. */
-export const stripPersonsOf = (query: URLSearchParams) => query.get('strip') === '1' || query.get('strip') === 'true'
+const isFacilitator = (p: Principal) => p.kind === 'admin' || p.role === 'facilitator'
 
 /** A file name from the title: ASCII for old clients, the exact title in filename* (RFC 6266). */
-export function contentDisposition(title: string, room: string, extension: string): string {
+function contentDisposition(title: string, room: string, extension: string): string {
 	const base = title.trim() || room
 	const ascii = base.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || room
 	return `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`

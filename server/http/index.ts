@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { HealthResponse } from '../../shared/api'
+import { isRoomId, SYNC_PATH_PREFIX } from '../../shared/protocol'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
-import { SYNC_PATH_PREFIX } from '../../shared/protocol'
 import { RoomLoadError } from '../room'
 import { ShuttingDownError } from '../rooms'
-import { handleApi, type ApiContext } from './api'
+import { roomRoutes, type ApiContext } from './api'
+import { facilitationRoutes } from './facilitation'
 import { HttpError, securityHeaders, sendError, sendJson } from './respond'
+import { createRouter, route, type Route, type Router } from './router'
 import { serveClient } from './static'
-import type { HealthResponse } from './types'
 
 export interface HttpContext extends ApiContext {
 	metrics: Metrics
@@ -22,8 +24,44 @@ function toHttpError(error: unknown): HttpError {
 	return new HttpError(500, 'internal', 'internal error')
 }
 
-/** The one HTTP entry point: health, metrics, API, then the client (SPA). */
+const serviceRoutes = (ctx: HttpContext): Route[] => [
+	route({
+		method: '*',
+		path: '/healthz',
+		access: 'anyone',
+		handle({ res }) {
+			sendJson(res, 200, { ok: true, rooms: ctx.rooms.loadedCount, connections: ctx.sync.connectionCount } satisfies HealthResponse)
+		},
+	}),
+	route({
+		method: '*',
+		path: '/metrics',
+		access: 'anyone',
+		async handle({ res }) {
+			const text = await ctx.metrics.registry.metrics()
+			res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType, 'Cache-Control': 'no-store' })
+			res.end(text)
+		},
+	}),
+]
+
+/** Every route of the server, in one table; the room id is checked wherever a path holds one. */
+function routerOf(ctx: HttpContext): Router {
+	return createRouter([...serviceRoutes(ctx), ...roomRoutes(ctx), ...facilitationRoutes(ctx)], {
+		access: ctx,
+		limits: { json: ctx.limits.maxJsonBodyBytes, text: ctx.limits.maxImportBytes },
+		params: { room: { valid: isRoomId, refusal: () => new HttpError(400, 'invalid_room', 'invalid room id') } },
+	})
+}
+
+/** The one HTTP entry point: the route table, then what no route matches: the rest of /api, the WebSocket path, the client (SPA). */
 export function createHttpHandler(ctx: HttpContext) {
+	const router = routerOf(ctx)
+	const otherwise = (req: IncomingMessage, res: ServerResponse, path: string): void => {
+		if (path === '/api' || path.startsWith('/api/')) throw new HttpError(404, 'not_found', 'no such endpoint')
+		if (path.startsWith(SYNC_PATH_PREFIX)) throw new HttpError(426, 'upgrade_required', 'this endpoint speaks WebSocket', { Upgrade: 'websocket' })
+		serveClient(req, res, path, ctx.clientDist)
+	}
 	return (req: IncomingMessage, res: ServerResponse): void => {
 		for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
 		const started = performance.now()
@@ -36,23 +74,12 @@ export function createHttpHandler(ctx: HttpContext) {
 		res.on('finish', () =>
 			ctx.log.debug({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'http'),
 		)
-		route(ctx, req, res, url).catch((error: unknown) => {
-			const httpError = toHttpError(error)
-			if (httpError.status >= 500) ctx.log.error({ method: req.method, path: url.pathname, err: String(error) }, 'request failed')
-			sendError(res, httpError)
-		})
+		router(req, res, url)
+			.then((handled) => handled || otherwise(req, res, url.pathname))
+			.catch((error: unknown) => {
+				const httpError = toHttpError(error)
+				if (httpError.status >= 500) ctx.log.error({ method: req.method, path: url.pathname, err: String(error) }, 'request failed')
+				sendError(res, httpError)
+			})
 	}
-}
-
-async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-	const path = url.pathname
-	if (path === '/healthz') return sendJson(res, 200, { ok: true, rooms: ctx.rooms.loadedCount, connections: ctx.sync.connectionCount } satisfies HealthResponse)
-	if (path === '/metrics') {
-		const text = await ctx.metrics.registry.metrics()
-		res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType, 'Cache-Control': 'no-store' })
-		return void res.end(text)
-	}
-	if (path === '/api' || path.startsWith('/api/')) return handleApi(ctx, req, res, url)
-	if (path.startsWith(SYNC_PATH_PREFIX)) throw new HttpError(426, 'upgrade_required', 'this endpoint speaks WebSocket', { Upgrade: 'websocket' })
-	serveClient(req, res, path, ctx.clientDist)
 }

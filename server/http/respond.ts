@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ApiErrorBody } from '../../shared/api'
+import type { Issue } from '../../shared/issues'
 
 /**
  * Sent with every HTTP response. The CSP allows what the tldraw client needs: inline styles,
@@ -22,13 +24,14 @@ export const securityHeaders = {
 	].join('; '),
 } as const
 
-/** An error that becomes an HTTP response: status and a machine-readable code. */
+/** An error that becomes an HTTP response: status, a machine-readable code, and for a refused input its issues. */
 export class HttpError extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: string,
 		message: string,
 		readonly headers: Record<string, string> = {},
+		readonly issues?: Issue[],
 	) {
 		super(message)
 	}
@@ -47,7 +50,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, error: HttpError): void {
 	if (res.headersSent) return void res.destroy()
-	sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers)
+	const body: ApiErrorBody = { error: { code: error.code, message: error.message }, ...(error.issues && { issues: error.issues }) }
+	sendJson(res, error.status, body, error.headers)
 }
 
 /** Reads a request body up to `limit` bytes; beyond, 413 (and the rest is discarded). */

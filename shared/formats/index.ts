@@ -50,9 +50,11 @@ export function importMap(text: string, format: ExportFormat): ImportResult {
 	}
 }
 
-/** The format a file name says, from its extension. */
+/** The format a file name says, from its extension; the CLI and the import dialog both go by it. */
 export function formatOfFileName(name: string): ExportFormat | undefined {
 	const extension = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase()
+	// GraphML files are often saved as .xml.
+	if (extension === 'xml') return 'graphml'
 	return exportFormats.find((f) => f === extension)
 }
 
