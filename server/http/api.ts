@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { exportMap, importMap } from '../../shared/formats'
-import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
+import { writeMapToDoc } from '../../shared/ydoc/mapDoc'
 import { hashTokens, newRoomTokens } from '../auth'
 import type { Limits } from '../config'
 import type { Logger } from '../log'
@@ -78,7 +78,7 @@ async function exportRoom(ctx: ApiContext, req: IncomingMessage, res: ServerResp
 	const format = exportFormatOf(query)
 	const { map, issues } = await ctx.rooms.with(room, (r) => {
 		r.applyPending()
-		return docToMap(r.doc)
+		return r.mapCache.read()
 	})
 	sendExport(res, exportMap(map, format, { stripPersons: stripPersonsOf(query) }), map.title || title, room, issues.length)
 }
@@ -87,7 +87,7 @@ async function roomIssues(ctx: ApiContext, req: IncomingMessage, res: ServerResp
 	await authenticate(ctx, req, room)
 	const { issues } = await ctx.rooms.with(room, (r) => {
 		r.applyPending()
-		return docToMap(r.doc)
+		return r.mapCache.read()
 	})
 	sendJson(res, 200, { issues } satisfies IssuesResponse)
 }
