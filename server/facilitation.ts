@@ -35,7 +35,7 @@ export function setLock(ctx: FacilitationContext, room: string, lock: RoomLock |
 /** What a version records of a room now: read in one go, so it is one state of the document. */
 function capture(room: Room): { state: Uint8Array; map: MaillageMap; json: string; issues: number } {
 	room.applyPending()
-	const { map, issues } = docToMap(room.doc)
+	const { map, issues } = room.mapCache.read()
 	const json = exportMap(map, 'json').body
 	// The export must be a file the import accepts: never store a version that cannot be read back.
 	const check = importMap(json, 'json')
@@ -99,7 +99,7 @@ export function versionMap(version: StoredVersion): MaillageMap {
 export function currentMap(ctx: FacilitationContext, room: string): Promise<MaillageMap> {
 	return ctx.rooms.with(room, (r) => {
 		r.applyPending()
-		return docToMap(r.doc).map
+		return r.mapCache.read().map
 	})
 }
 

@@ -31,7 +31,7 @@ import { DEFAULT_ORGANISATION_SIZE } from './tldraw/organisationSize'
 import { PARTNERSHIP_META_KEY, readPartnershipMeta } from './tldraw/partnershipMeta'
 import { parallelBend, partnershipStyle } from './tldraw/partnershipStyle'
 import { MAP_PAGE_ID, maillageTLSchema } from './tldraw/schema'
-import { restoreRecord } from './ydoc/restoreRecord'
+import { restoreRecord, type RestoredRecord } from './ydoc/restoreRecord'
 
 export { PARTNERSHIP_META_KEY } from './tldraw/partnershipMeta'
 
@@ -175,6 +175,30 @@ export interface Projection {
 
 const byIndex = (a: TLShape, b: TLShape) => (a.index < b.index ? -1 : a.index > b.index ? 1 : a.id < b.id ? -1 : 1)
 
+/** One record handed to the projection, restored on its own (see shared/ydoc/restoreRecord). */
+export function restoreMapRecord(raw: unknown, writtenWith?: SerializedSchema): RestoredRecord {
+	const id = (raw as { id?: unknown } | null)?.id
+	return restoreRecord(typeof id === 'string' ? id : '?', raw, { schema: maillageTLSchema, writtenWith })
+}
+
+/**
+ * What the projection derives from one shape alone, kept by a caller that restores the same record
+ * objects again (a room's cache): keyed by the restored record, so an edited record is derived anew.
+ */
+export interface ProjectionMemo {
+	organisationFields: WeakMap<TLShape, ReturnType<typeof organisationFieldsSchema.parse>>
+	partnershipMeta: WeakMap<TLShape, ReturnType<typeof readPartnershipMeta>>
+}
+
+export const projectionMemo = (): ProjectionMemo => ({ organisationFields: new WeakMap(), partnershipMeta: new WeakMap() })
+
+function remembered<V>(cache: WeakMap<TLShape, V> | undefined, shape: TLShape, derive: () => V): V {
+	if (!cache) return derive()
+	let value = cache.get(shape)
+	if (value === undefined) cache.set(shape, (value = derive()))
+	return value
+}
+
 /**
  * Reads the typed map out of a document's records. Every record is restored on its own
  * (shared/ydoc/restoreRecord: migrated from `writtenWith` when given, then validated): an invalid
@@ -185,13 +209,19 @@ export function recordsToMap(
 	info: Partial<MapInfo> = {},
 	{ writtenWith }: { writtenWith?: SerializedSchema | undefined } = {},
 ): Projection {
+	return projectRecords(
+		rawRecords.map((raw) => restoreMapRecord(raw, writtenWith)),
+		info,
+	)
+}
+
+/** The typed map out of restored records; the map-level checks (bindings, ids, units) run over all of them. */
+export function projectRecords(restoredRecords: readonly RestoredRecord[], info: Partial<MapInfo> = {}, memo?: ProjectionMemo): Projection {
 	const issues: Issue[] = []
 	const shapes: TLShape[] = []
 	const arrowBindings = new Map<string, TLArrowBinding[]>()
 
-	for (const raw of rawRecords) {
-		const id = (raw as { id?: unknown } | null)?.id
-		const restored = restoreRecord(typeof id === 'string' ? id : '?', raw, { schema: maillageTLSchema, writtenWith })
+	for (const restored of restoredRecords) {
 		if (!restored.ok) {
 			issues.push(restored.issue)
 			continue
@@ -216,7 +246,7 @@ export function recordsToMap(
 			continue
 		}
 		const { w, h, ...fields } = (shape as OrganisationShape).props
-		organisations.push({ id, ...organisationFieldsSchema.parse(fields) })
+		organisations.push({ id, ...remembered(memo?.organisationFields, shape, () => organisationFieldsSchema.parse(fields)) })
 		layout[id] = { x: shape.x, y: shape.y, w, h, ...(isPinnedMeta(shape.meta) && { pinned: true }) }
 	}
 	const organisationById = new Map(organisations.map((o) => [o.id, o]))
@@ -245,7 +275,7 @@ export function recordsToMap(
 			issues.push(issue(where, 'partnership id is not a valid identifier', "l'identifiant du partenariat n'est pas valide", 'warning'))
 			continue
 		}
-		const meta = readPartnershipMeta(shape.meta, [...where, 'meta', PARTNERSHIP_META_KEY])
+		const meta = remembered(memo?.partnershipMeta, shape, () => readPartnershipMeta(shape.meta, [...where, 'meta', PARTNERSHIP_META_KEY]))
 		if (!meta.ok) {
 			issues.push(...meta.issues.map((i) => ({ ...i, severity: 'warning' as const })))
 			continue

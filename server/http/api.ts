@@ -13,7 +13,7 @@ import {
 } from '../../shared/api'
 import { exportMap, importMap } from '../../shared/formats'
 import { roles, type Role } from '../../shared/protocol'
-import { docToMap, writeMapToDoc } from '../../shared/ydoc/mapDoc'
+import { writeMapToDoc } from '../../shared/ydoc/mapDoc'
 import { hashTokens, newRoomTokens } from '../auth'
 import type { Limits } from '../config'
 import { readRoomStatus } from '../persistence/roomStatus'
@@ -88,7 +88,7 @@ export const roomRoutes = (ctx: ApiContext): Route[] => [
 		async handle({ res, params: { room }, query, title }) {
 			const { map, issues } = await ctx.rooms.with(room, (r) => {
 				r.applyPending()
-				return docToMap(r.doc)
+				return r.mapCache.read()
 			})
 			sendExport(res, exportMap(map, query.format, { stripPersons: query.strip }), map.title || title, room, issues.length)
 		},
@@ -100,7 +100,7 @@ export const roomRoutes = (ctx: ApiContext): Route[] => [
 		async handle({ res, params: { room } }) {
 			const { issues } = await ctx.rooms.with(room, (r) => {
 				r.applyPending()
-				return docToMap(r.doc)
+				return r.mapCache.read()
 			})
 			sendJson(res, 200, { issues } satisfies IssuesResponse)
 		},

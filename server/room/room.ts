@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import { unlockedStatus, type RoomStatus } from '../../shared/roomStatus'
 import { closeReason, type CloseReason } from '../../shared/protocol'
 import { AwarenessGuard } from './awarenessGuard'
+import { MapCache } from './mapCache'
 import { DurableLog, type LoggedUpdate } from './durableLog'
 import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
 import { TurnBatch } from './turnBatch'
@@ -21,6 +22,8 @@ import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_
 export class Room {
 	/** The document as applied so far; `applyPending` first to include this turn's updates. */
 	readonly doc: Y.Doc
+	/** The document as a typed map, kept between reads (exports, versions). */
+	readonly mapCache: MapCache
 	readonly awareness: Awareness
 	private readonly presence: AwarenessGuard
 	private readonly peers = new Set<Peer>()
@@ -42,6 +45,7 @@ export class Room {
 	) {
 		const { store, compactEvery, hooks, relay } = options
 		this.doc = doc
+		this.mapCache = new MapCache(doc)
 		const limits = options.limits ?? defaultRoomLimits
 		this.admission = new Admission(limits, storedBytes)
 		this.presence = new AwarenessGuard(
@@ -316,6 +320,7 @@ export class Room {
 		this.presence.destroy()
 		this.turn.clear()
 		this.doc.off('update', this.onDocUpdate)
+		this.mapCache.destroy()
 		this.doc.destroy()
 	}
 }

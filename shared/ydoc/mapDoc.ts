@@ -1,12 +1,13 @@
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
-import { issue } from '../issues'
+import type { SerializedSchema } from '@tldraw/store'
+import { issue, type Issue } from '../issues'
 import type { MaillageMap, MapInfo } from '../model'
-import { baseRecords, mapToRecords, recordsToMap, type Projection } from '../projection'
+import { baseRecords, mapToRecords, projectRecords, restoreMapRecord, type Projection, type ProjectionMemo } from '../projection'
 import { maillageTLSchema } from '../tldraw/schema'
 import { stampSchema, tldrawSchemaState } from './docSchema'
-import { readRecords, recordsMap, writeRecord, type JsonRecord } from './recordCodec'
-import { notARecord } from './restoreRecord'
+import { readRecordAt, recordsMap, writeRecord, type JsonRecord } from './recordCodec'
+import { notARecord, type RestoredRecord } from './restoreRecord'
 
 /**
  * The shape of a room's Y.Doc:
@@ -25,15 +26,34 @@ export function readInfo(doc: Y.Doc): Partial<MapInfo> {
 	return Object.fromEntries(infoMap(doc).entries()) as Partial<MapInfo>
 }
 
+/** Reads and restores one entry of a document's records, or undefined when it is not a record at all. */
+export type DocRecordReader = (id: string, entry: unknown, writtenWith: SerializedSchema | undefined) => RestoredRecord | undefined
+
+export const readDocRecord: DocRecordReader = (id, entry, writtenWith) => {
+	const raw = readRecordAt(id, entry)
+	return raw && restoreMapRecord(raw, writtenWith)
+}
+
 /**
  * The typed map a room's document holds, with every record that could not be read reported.
  * Records of a document written by an older client are migrated (in memory), one by one as the
  * client binding does; a document written with a newer tldraw schema is not read, never guessed at.
+ * A caller that keeps restored records between reads passes its own `readEntry` and `memo`.
  */
-export function docToMap(doc: Y.Doc): Projection {
+export function docToMap(doc: Y.Doc, readEntry: DocRecordReader = readDocRecord, memo?: ProjectionMemo): Projection {
 	const state = tldrawSchemaState(doc, maillageTLSchema.serialize())
-	const records = state.kind === 'newer' ? [] : readRecords(doc)
-	const projection = recordsToMap(records, readInfo(doc), { writtenWith: state.kind === 'older' ? state.stored : undefined })
+	const writtenWith = state.kind === 'older' ? state.stored : undefined
+	const restored: RestoredRecord[] = []
+	// Entries a raw client wrote that are not records at all: reported first, apart from the records.
+	const notRecords: Issue[] = []
+	for (const [id, entry] of recordsMap(doc).entries()) {
+		if (!(entry instanceof Y.Map)) notRecords.push(notARecord(id))
+		else if (state.kind !== 'newer') {
+			const record = readEntry(id, entry, writtenWith)
+			if (record) restored.push(record)
+		}
+	}
+	const projection = projectRecords(restored, readInfo(doc), memo)
 	const unreadable =
 		state.kind === 'newer'
 			? [
@@ -44,8 +64,6 @@ export function docToMap(doc: Y.Doc): Projection {
 					),
 				]
 			: []
-	// Entries a raw client wrote that are not records at all: readRecords leaves them out, say so.
-	const notRecords = [...recordsMap(doc).entries()].filter(([, entry]) => !(entry instanceof Y.Map)).map(([id]) => notARecord(id))
 	return { map: projection.map, issues: [...unreadable, ...notRecords, ...projection.issues] }
 }
 

@@ -109,14 +109,19 @@ export function readRecord(yRecord: unknown): Record<string, unknown> | undefine
 	return unflattenRecord(liveMapEntries(yRecord))
 }
 
+/** Reads the record the document keeps under `id` (the map key is the id), or undefined when the entry is not a record. */
+export function readRecordAt(id: string, yRecord: unknown): Record<string, unknown> | undefined {
+	const record = readRecord(yRecord)
+	if (record) setOwn(record, 'id', id)
+	return record
+}
+
 /** Reads every record of the document as plain JSON, unvalidated; the map key is the id. */
 export function readRecords(doc: Y.Doc): Record<string, unknown>[] {
 	const out: Record<string, unknown>[] = []
 	for (const [id, yRecord] of recordsMap(doc).entries()) {
-		const record = readRecord(yRecord)
-		if (!record) continue
-		setOwn(record, 'id', id)
-		out.push(record)
+		const record = readRecordAt(id, yRecord)
+		if (record) out.push(record)
 	}
 	return out
 }
