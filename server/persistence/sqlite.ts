@@ -36,7 +36,7 @@ export async function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | '
 		db.pragma('wal_autocheckpoint = 0')
 		db.pragma('foreign_keys = ON')
 		db.pragma('busy_timeout = 5000')
-		const driver = new SqliteDriver(db, file)
+		const driver = new SqliteDriver(db)
 		return await SqlStore.open(driver).catch(async (error: unknown) => {
 			await driver.close()
 			throw error
@@ -63,11 +63,12 @@ class SqliteDriver implements SqlDriver {
 		exec: async (sql) => void this.db.exec(sql),
 	}
 
-	constructor(
-		private readonly db: Database.Database,
-		file: string,
-	) {
-		this.checkpointer = new Checkpointer(file, () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'))
+	constructor(private readonly db: Database.Database) {
+		this.checkpointer = new Checkpointer(
+			() => this.db.pragma('wal_checkpoint(PASSIVE)'),
+			() => this.transactionDone !== undefined || !this.db.open,
+			() => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'),
+		)
 	}
 
 	private async idle(): Promise<void> {
@@ -116,8 +117,7 @@ class SqliteDriver implements SqlDriver {
 
 	async close(): Promise<void> {
 		await this.idle()
-		// Not awaited: whichever connection closes last checkpoints, and the WAL is durable anyway.
-		void this.checkpointer.stop()
+		this.checkpointer.stop()
 		if (this.db.open) this.db.close()
 	}
 }
