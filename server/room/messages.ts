@@ -1,9 +1,10 @@
-import type * as Y from 'yjs'
+import { mergeUpdates, type Doc } from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { mayEdit, messageType, syncMessageType } from '../../shared/protocol'
+import type { LoggedUpdate } from './durableLog'
 import type { Peer } from './types'
 
 /**
@@ -82,7 +83,7 @@ function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 }
 
 /** Sync step 1: the server's state vector, asking the client for what the server lacks. */
-export function syncStep1Message(doc: Y.Doc): Uint8Array {
+export function syncStep1Message(doc: Doc): Uint8Array {
 	return encodeMessage((e) => {
 		encoding.writeVarUint(e, messageType.sync)
 		syncProtocol.writeSyncStep1(e, doc)
@@ -103,6 +104,21 @@ export function updateMessage(update: Uint8Array): Uint8Array {
 		encoding.writeVarUint(e, messageType.sync)
 		syncProtocol.writeUpdate(e, update)
 	})
+}
+
+/**
+ * The updates committed together as one message, encoded once for every peer: under load each
+ * peer gets one frame (one write) per commit instead of one per update. The sender already has
+ * its updates (y-websocket does not echo them back), so it is skipped; when a batch mixes several
+ * senders, everyone gets the whole of it, and a client applying structs it already has changes
+ * nothing.
+ */
+export function relayedBatch(batch: LoggedUpdate[]): { message: Uint8Array; skip: unknown } | undefined {
+	const first = batch[0]
+	if (!first) return undefined
+	const update = batch.length === 1 ? first.update : mergeUpdates(batch.map((b) => b.update))
+	const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
+	return { message: updateMessage(update), skip }
 }
 
 /** The awareness states of `clients` (a removed client is sent as removed). */

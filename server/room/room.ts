@@ -5,19 +5,16 @@ import { closeReason, type CloseReason } from '../../shared/protocol'
 import { AwarenessGuard } from './awarenessGuard'
 import { MapCache } from './mapCache'
 import { DurableLog, type LoggedUpdate } from './durableLog'
-import { isEmptyStateVector, readFrame, syncStep1Message, syncStep2Message, updateMessage, type FrameHandler } from './messages'
+import { isEmptyStateVector, readFrame, relayedBatch, syncStep1Message, syncStep2Message, type FrameHandler } from './messages'
 import { TurnBatch } from './turnBatch'
 import { Admission } from './admission'
 import { defaultRoomLimits, LimitExceeded, REMOTE_ORIGIN, RoomLoadError, SERVER_ORIGIN, type Peer, type RoomOptions } from './types'
 
 /**
  * The room core: one Y.Doc, its awareness and its peers, wired to the parts that do the work:
- * frames are decoded by ./messages, the updates of one event-loop turn applied together by
- * ./turnBatch, stored before they are shown by ./durableLog, presence guarded by ./awarenessGuard.
- *
- * Durability before visibility: everything derived from the document (relayed updates, sync
- * step 2 answers) waits for the updates applied before it to be committed, so an edit any peer
- * has seen survives a crash.
+ * frames decoded by ./messages, admitted by ./admission, applied a turn at a time by ./turnBatch,
+ * stored before they are shown by ./durableLog (so an edit any peer has seen survives a crash),
+ * presence guarded by ./awarenessGuard.
  */
 export class Room {
 	/** The document as applied so far; `applyPending` first to include this turn's updates. */
@@ -106,15 +103,10 @@ export class Room {
 		return this.currentStatus
 	}
 
-	/**
-	 * Applies the updates peers sent this turn now instead of at the end of the turn: for a
-	 * caller that reads `doc` and needs every update received so far (an export, a version).
-	 */
+	/** Applies this turn's updates now, for a caller that reads `doc` (an export, a version). */
 	applyPending(): void {
 		if (!this.log.failed) this.turn.applyTo(this.doc, this.reject)
 	}
-
-	// ─── Peers ───────────────────────────────────────────────────────────────────────────────
 
 	/** Adds a peer and starts the sync; false when the room is full or closed. */
 	join(peer: Peer): boolean {
@@ -146,8 +138,6 @@ export class Room {
 	private broadcast(message: Uint8Array): void {
 		for (const peer of this.peers) peer.send(message)
 	}
-
-	// ─── Incoming frames ─────────────────────────────────────────────────────────────────────
 
 	/** Handles one frame of a peer. A frame that cannot be decoded closes that peer only (4400). */
 	receive(peer: Peer, message: Uint8Array): void {
@@ -187,8 +177,6 @@ export class Room {
 		queryAwareness: (peer) => peer.send(this.presence.allStates()),
 	}
 
-	// ─── Facilitation ────────────────────────────────────────────────────────────────────────
-
 	/**
 	 * Sets the lock and agreed version, and publishes them as this room's own awareness state
 	 * (see shared/roomStatus). Unlocking asks every participant for what the server lacks: edits
@@ -205,8 +193,6 @@ export class Room {
 		const ask = syncStep1Message(this.doc)
 		for (const peer of this.peers) if (peer.role === 'participant') peer.send(ask)
 	}
-
-	// ─── Other server processes ──────────────────────────────────────────────────────────────
 
 	/** An update another process stored before publishing it: applied and relayed here, not stored again. */
 	receiveRemote(update: Uint8Array): void {
@@ -235,8 +221,6 @@ export class Room {
 		this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
 	}
 
-	// ─── Durability ──────────────────────────────────────────────────────────────────────────
-
 	/** Resolves once every update received so far is durable; rejects if persisting fails. */
 	whenDurable(): Promise<void> {
 		this.applyPending()
@@ -244,9 +228,8 @@ export class Room {
 	}
 
 	/**
-	 * The document as one update. Every new client (empty state vector) and every compaction
-	 * needs exactly this, and encoding a large room takes hundreds of milliseconds of the event
-	 * loop: it is encoded once and reused until the document changes.
+	 * The document as one update, for every new client and every compaction: encoding a large
+	 * room takes hundreds of milliseconds, so it is reused until the document changes.
 	 */
 	private fullState(): Uint8Array {
 		return (this.cachedState ??= Y.encodeStateAsUpdate(this.doc))
@@ -275,20 +258,9 @@ export class Room {
 		void this.log.flush()
 	}
 
-	/**
-	 * Relays the updates committed together as one message, encoded once for every peer: under
-	 * load each peer gets one frame (one write) per commit instead of one per update. The sender
-	 * already has its updates (y-websocket does not echo them back); when a batch mixes several
-	 * senders, everyone gets the whole of it, and a client applying structs it already has
-	 * changes nothing.
-	 */
 	private relay(batch: LoggedUpdate[]): void {
-		const first = batch[0]
-		if (!first || this.peers.size === 0) return
-		const update = batch.length === 1 ? first.update : Y.mergeUpdates(batch.map((b) => b.update))
-		const skip = batch.every((b) => b.origin === first.origin) ? first.origin : undefined
-		const message = updateMessage(update)
-		for (const peer of this.peers) if (peer !== skip) peer.send(message)
+		const relayed = this.peers.size > 0 ? relayedBatch(batch) : undefined
+		if (relayed) for (const peer of this.peers) if (peer !== relayed.skip) peer.send(relayed.message)
 	}
 
 	/** Persisting failed: everyone is closed (4503, they reconnect and resend their state), the registry drops this copy. */
