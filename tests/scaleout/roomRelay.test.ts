@@ -1,15 +1,13 @@
 import { expect, test } from 'vitest'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import type { CloseReason, Role } from '../../shared/protocol'
 import { Room, type RoomRelay } from '../../server/room'
 import { ROOM_STATUS_FIELD } from '../../shared/roomStatus'
 import { waitFor } from '../support/server'
 import { frame, updateFrame } from '../support/syncClient'
 import type { UpdateLog } from '../../server/persistence/types'
+import { TestPeer } from '../support/roomDoubles'
 
 /**
  * The room core's side of scale-out, without Redis: what it hands to the relay (only durable
@@ -35,19 +33,6 @@ class GatedStore implements UpdateLog {
 		return []
 	}
 	async compact(): Promise<void> {}
-}
-
-class TestPeer {
-	readonly doc = new Y.Doc()
-	readonly awareness = new awarenessProtocol.Awareness(new Y.Doc())
-	constructor(readonly role: Role) {}
-	send(message: Uint8Array): void {
-		const decoder = decoding.createDecoder(message)
-		const type = decoding.readVarUint(decoder)
-		if (type === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, 'server')
-		if (type === 1) awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), 'server')
-	}
-	close(_reason: CloseReason): void {}
 }
 
 async function setup() {

@@ -1,50 +1,17 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
-import type { UpdateLog } from '../../../../server/persistence/types'
-import type { Role } from '../../../../shared/protocol'
 import { Room } from '../../../../server/room/room'
 import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
 import { waitFor } from '../../../support/server'
+import { edit, MemoryUpdateLog, TestPeer } from '../../../support/roomDoubles'
 
 /**
  * Work the room keeps off the path of edits (server/room/room.ts): the whole document stays encoded
  * for new clients and compactions until it changes (`fullState`), so a newcomer must never be
  * served a state older than the room's; and a compaction runs beside the appends.
  */
-class MemoryStore implements UpdateLog {
-	log: Uint8Array[] = []
-	async appendUpdates(_id: string, updates: Uint8Array[]) {
-		this.log.push(...updates)
-	}
-	async loadUpdates() {
-		return [...this.log]
-	}
-	async compact(_id: string, state: Uint8Array) {
-		this.log = [state]
-	}
-}
-
-class Peer {
-	readonly doc = new Y.Doc()
-	constructor(readonly role: Role) {}
-	send(message: Uint8Array): void {
-		const decoder = decoding.createDecoder(message)
-		if (decoding.readVarUint(decoder) === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, 'server')
-	}
-	close(): void {}
-}
-
-function edit(key: string, value: unknown): Uint8Array {
-	const doc = new Y.Doc()
-	doc.getMap('m').set(key, value)
-	return Y.encodeStateAsUpdate(doc)
-}
-
 async function newcomer(room: Room): Promise<Y.Doc> {
-	const peer = new Peer('viewer')
+	const peer = new TestPeer('viewer')
 	room.join(peer)
 	room.receive(peer, syncStep1Frame(peer.doc))
 	await room.whenDurable()
@@ -54,9 +21,9 @@ async function newcomer(room: Room): Promise<Y.Doc> {
 
 describe('room: the encoded state reused for new clients', () => {
 	test('every newcomer gets the current state, also after edits between two of them', async () => {
-		const store = new MemoryStore()
+		const store = new MemoryUpdateLog()
 		const room = await Room.load('r', { store, compactEvery: 1000, maxPeers: 10 })
-		const writer = new Peer('participant')
+		const writer = new TestPeer('participant')
 		room.join(writer)
 		room.receive(writer, updateFrame(edit('a', 1)))
 		await room.whenDurable()
@@ -69,9 +36,9 @@ describe('room: the encoded state reused for new clients', () => {
 	})
 
 	test('a compaction after a newcomer stores every edit made since', async () => {
-		const store = new MemoryStore()
+		const store = new MemoryUpdateLog()
 		const room = await Room.load('r', { store, compactEvery: 3, maxPeers: 10 })
-		const writer = new Peer('participant')
+		const writer = new TestPeer('participant')
 		room.join(writer)
 		room.receive(writer, updateFrame(edit('a', 1)))
 		await room.whenDurable()
@@ -90,7 +57,7 @@ describe('room: the encoded state reused for new clients', () => {
 describe('room: compaction in the background', () => {
 	test('edits are stored and relayed while a slow compaction runs, and nothing is lost', async () => {
 		let release = () => {}
-		const store = new MemoryStore()
+		const store = new MemoryUpdateLog()
 		const slowCompact = store.compact.bind(store)
 		let compactions = 0
 		store.compact = async (id, state) => {
@@ -102,8 +69,8 @@ describe('room: compaction in the background', () => {
 			store.log.push(...appendedMeanwhile)
 		}
 		const room = await Room.load('r', { store, compactEvery: 2, maxPeers: 10 })
-		const writer = new Peer('participant')
-		const reader = new Peer('participant')
+		const writer = new TestPeer('participant')
+		const reader = new TestPeer('participant')
 		room.join(writer)
 		room.join(reader)
 		room.receive(writer, updateFrame(edit('a', 1)))

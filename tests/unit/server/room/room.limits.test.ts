@@ -1,47 +1,16 @@
 import { expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { closeReason, type CloseReason, type Role } from '../../../../shared/protocol'
+import { closeReason } from '../../../../shared/protocol'
 import { Room } from '../../../../server/room/room'
 import { defaultRoomLimits, type RefusalReason, type RoomLimits } from '../../../../server/room/types'
-import type { UpdateLog } from '../../../../server/persistence/types'
 import { waitFor } from '../../../support/server'
 import { updateFrame } from '../../../support/syncClient'
+import { edit, MemoryUpdateLog, TestPeer } from '../../../support/roomDoubles'
 
 /** The room core's document limits: its size, and each connection's update budget. */
 
-class MemoryStore implements UpdateLog {
-	readonly log: Uint8Array[] = []
-	async appendUpdates(_id: string, updates: Uint8Array[]): Promise<void> {
-		this.log.push(...updates)
-	}
-	async loadUpdates(): Promise<Uint8Array[]> {
-		return [...this.log]
-	}
-	async compact(_id: string, state: Uint8Array): Promise<void> {
-		this.log.splice(0, this.log.length, state)
-	}
-}
-
-class TestPeer {
-	readonly received: Uint8Array[] = []
-	closedWith: CloseReason | undefined
-	constructor(readonly role: Role = 'participant') {}
-	send(message: Uint8Array): void {
-		this.received.push(message)
-	}
-	close(reason: CloseReason): void {
-		this.closedWith = reason
-	}
-}
-
-function edit(key: string, value: unknown): Uint8Array {
-	const doc = new Y.Doc()
-	doc.getMap('m').set(key, value)
-	return Y.encodeStateAsUpdate(doc)
-}
-
 async function setup(limits: Partial<RoomLimits>) {
-	const store = new MemoryStore()
+	const store = new MemoryUpdateLog()
 	const refusals: RefusalReason[] = []
 	const room = await Room.load('r', {
 		store,
@@ -57,7 +26,7 @@ async function setup(limits: Partial<RoomLimits>) {
 	return { store, room, big, small, refusals }
 }
 
-const stored = async (store: MemoryStore) => {
+const stored = async (store: MemoryUpdateLog) => {
 	const doc = new Y.Doc()
 	for (const update of await store.loadUpdates()) Y.applyUpdate(doc, update)
 	return doc.getMap('m')
@@ -85,7 +54,7 @@ test('an update that would take the room over maxRoomBytes is refused whole; oth
 })
 
 test('a compaction brings the counted size back to the document: deleted content frees room', async () => {
-	const store = new MemoryStore()
+	const store = new MemoryUpdateLog()
 	const room = await Room.load('r', { store, compactEvery: 2, maxPeers: 10, limits: { ...defaultRoomLimits, maxRoomBytes: 10_000 } })
 	const peer = new TestPeer()
 	room.join(peer)

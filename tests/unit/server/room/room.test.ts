@@ -1,14 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
-import { closeReason, type CloseReason, type Role } from '../../../../shared/protocol'
+import { closeReason } from '../../../../shared/protocol'
 import { Room } from '../../../../server/room/room'
 import type { RoomHooks } from '../../../../server/room/types'
 import { syncStep1Frame, updateFrame } from '../../../support/syncClient'
 import { waitFor } from '../../../support/server'
 import type { UpdateLog } from '../../../../server/persistence/types'
+import { edit, TestPeer } from '../../../support/roomDoubles'
 
 /** An in-memory store whose appends wait until the test lets them through (or fail). */
 class GatedStore implements UpdateLog {
@@ -41,27 +39,6 @@ class GatedStore implements UpdateLog {
 	async compact(_id: string, state: Uint8Array): Promise<void> {
 		this.log.splice(0, this.log.length, state)
 	}
-}
-
-class TestPeer {
-	readonly received: Uint8Array[] = []
-	closedWith: CloseReason | undefined
-	readonly doc = new Y.Doc()
-	constructor(readonly role: Role) {}
-	send(message: Uint8Array): void {
-		this.received.push(message)
-		const decoder = decoding.createDecoder(message)
-		if (decoding.readVarUint(decoder) === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, 'server')
-	}
-	close(reason: CloseReason): void {
-		this.closedWith = reason
-	}
-}
-
-function edit(key: string, value: unknown): Uint8Array {
-	const doc = new Y.Doc()
-	doc.getMap('m').set(key, value)
-	return Y.encodeStateAsUpdate(doc)
 }
 
 async function setup(hooks: RoomHooks = {}) {
